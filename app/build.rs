@@ -1,0 +1,15 @@
+//! Generates the `i18n` module from `locales/*.json` at compile time, so a
+//! missing or misspelt translation key is a build error, not a blank label.
+
+use leptos_i18n_build::{Config, TranslationsInfos};
+use std::path::PathBuf;
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let out_dir = PathBuf::from(std::env::var("OUT_DIR")?);
+    let cfg = Config::new("vi")?.add_locale("en")?;
+    let translations = TranslationsInfos::parse(cfg)?;
+    translations.rerun_if_locales_changed();
+    translations.emit_diagnostics();
+    translations.generate_i18n_module(out_dir.join("i18n"))?;
+    Ok(())
+}

@@ -1,0 +1,219 @@
+//! The one error type every server function returns.
+//!
+//! An [`AppError`] crosses the wire as JSON, so it carries only what a citizen
+//! may see: a kind, and for validation the per-field messages already written
+//! in their language. The cause of an internal failure is logged on the server
+//! and never serialised.
+
+use crate::i18n::{td_string, Locale};
+use leptos::server_fn::codec::JsonEncoding;
+use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
+use serde::{Deserialize, Serialize};
+
+/// Why a server function failed, as the client is allowed to know it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum AppError {
+    /// One or more fields are invalid (HTTP 422).
+    #[error("validation failed on {} field(s)", fields.len())]
+    Validation { fields: Vec<FieldError> },
+    /// The request could not be read at all: missing or malformed arguments (HTTP 400).
+    #[error("bad request")]
+    BadRequest,
+    /// HTTP 401.
+    #[error("not signed in")]
+    Unauthorized,
+    /// HTTP 403.
+    #[error("forbidden")]
+    Forbidden,
+    /// HTTP 404.
+    #[error("not found")]
+    NotFound,
+    /// The record changed under the request, e.g. a slot filled up (HTTP 409).
+    #[error("conflict")]
+    Conflict,
+    /// Too many attempts from this address or for this record (HTTP 429).
+    #[error("rate limited")]
+    RateLimited { retry_after_secs: u32 },
+    /// Anything else (HTTP 500). The cause is in the server log only.
+    #[error("internal error")]
+    Internal,
+    /// The browser could not reach the server, or could not read its answer.
+    /// Only ever built on the client.
+    #[error("network error")]
+    Network,
+}
+
+/// A message about one form field, keyed by the field's `name`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldError {
+    /// The input's `name`, which is also the server function's argument name.
+    pub field: String,
+    /// A stable machine code, for API clients and tests.
+    pub code: ValidationCode,
+    /// The text shown beside the field, in the user's language.
+    pub message: String,
+}
+
+/// Every reason a field can be refused. The same codes, and through
+/// [`ValidationCode::message`] the same words, are used in the browser and on
+/// the server.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ValidationCode {
+    Required,
+    UnsupportedLocale,
+}
+
+impl ValidationCode {
+    /// The message for this code in `locale`.
+    pub fn message(self, locale: Locale) -> &'static str {
+        match self {
+            Self::Required => td_string!(locale, validation.required),
+            Self::UnsupportedLocale => td_string!(locale, validation.unsupported_locale),
+        }
+    }
+}
+
+impl FieldError {
+    pub fn new(field: impl Into<String>, code: ValidationCode, locale: Locale) -> Self {
+        Self {
+            field: field.into(),
+            code,
+            message: code.message(locale).to_owned(),
+        }
+    }
+}
+
+impl AppError {
+    /// A validation error on a single field.
+    pub fn invalid(field: impl Into<String>, code: ValidationCode, locale: Locale) -> Self {
+        Self::Validation {
+            fields: vec![FieldError::new(field, code, locale)],
+        }
+    }
+
+    /// The HTTP status this error is answered with.
+    pub fn status(&self) -> u16 {
+        match self {
+            Self::Validation { .. } => 422,
+            Self::BadRequest => 400,
+            Self::Unauthorized => 401,
+            Self::Forbidden => 403,
+            Self::NotFound => 404,
+            Self::Conflict => 409,
+            Self::RateLimited { .. } => 429,
+            Self::Internal | Self::Network => 500,
+        }
+    }
+
+    /// The message for `field`, if this is a validation error that names it.
+    pub fn field_message(&self, field: &str) -> Option<&str> {
+        match self {
+            Self::Validation { fields } => fields
+                .iter()
+                .find(|f| f.field == field)
+                .map(|f| f.message.as_str()),
+            _ => None,
+        }
+    }
+
+    /// The sentence shown at the top of a form or page, in `locale`.
+    pub fn message(&self, locale: Locale) -> &'static str {
+        match self {
+            Self::Validation { .. } => td_string!(locale, errors.summary),
+            Self::BadRequest => td_string!(locale, errors.bad_request),
+            Self::Unauthorized => td_string!(locale, errors.unauthorized),
+            Self::Forbidden => td_string!(locale, errors.forbidden),
+            Self::NotFound => td_string!(locale, errors.not_found),
+            Self::Conflict => td_string!(locale, errors.conflict),
+            Self::RateLimited { .. } => td_string!(locale, errors.rate_limited),
+            Self::Internal => td_string!(locale, errors.internal),
+            Self::Network => td_string!(locale, errors.network),
+        }
+    }
+}
+
+impl FromServerFnError for AppError {
+    type Encoder = JsonEncoding;
+
+    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        let error = match value {
+            // The arguments could not be read: the client sent something malformed.
+            ServerFnErrorErr::Args(_) | ServerFnErrorErr::MissingArg(_) => Self::BadRequest,
+            // Only the browser sees these: the request never got an answer it could read.
+            ServerFnErrorErr::Request(_) | ServerFnErrorErr::Deserialization(_) => Self::Network,
+            other => {
+                #[cfg(feature = "ssr")]
+                tracing::error!(error = %other, "server function failed in the framework");
+                #[cfg(not(feature = "ssr"))]
+                let _ = other;
+                Self::Internal
+            }
+        };
+        #[cfg(feature = "ssr")]
+        crate::ssr::respond::set_error_status(&error);
+        error
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn validation_error_serialises_with_its_field_messages() {
+        let err = AppError::invalid("locale", ValidationCode::UnsupportedLocale, Locale::en);
+        let json = serde_json::to_value(&err).unwrap();
+        assert_eq!(json["kind"], "validation");
+        assert_eq!(json["fields"][0]["field"], "locale");
+        assert_eq!(json["fields"][0]["code"], "unsupported_locale");
+        assert_eq!(
+            json["fields"][0]["message"],
+            "This language is not supported. Please choose Tiếng Việt or English."
+        );
+    }
+
+    #[test]
+    fn every_kind_maps_to_its_http_status() {
+        let cases = [
+            (AppError::Validation { fields: vec![] }, 422),
+            (AppError::BadRequest, 400),
+            (AppError::Unauthorized, 401),
+            (AppError::Forbidden, 403),
+            (AppError::NotFound, 404),
+            (AppError::Conflict, 409),
+            (
+                AppError::RateLimited {
+                    retry_after_secs: 60,
+                },
+                429,
+            ),
+            (AppError::Internal, 500),
+        ];
+        for (err, status) in cases {
+            assert_eq!(err.status(), status, "{err:?}");
+        }
+    }
+
+    #[test]
+    fn messages_exist_in_both_languages_and_differ() {
+        for err in [AppError::Internal, AppError::NotFound, AppError::Conflict] {
+            let vi = err.message(Locale::vi);
+            let en = err.message(Locale::en);
+            assert!(!vi.is_empty() && !en.is_empty());
+            assert_ne!(vi, en, "{err:?} is not translated");
+        }
+    }
+
+    #[test]
+    fn field_message_finds_the_named_field_only() {
+        let err = AppError::invalid("locale", ValidationCode::Required, Locale::vi);
+        assert_eq!(
+            err.field_message("locale"),
+            Some("Vui lòng điền thông tin này.")
+        );
+        assert_eq!(err.field_message("phone"), None);
+        assert_eq!(AppError::Internal.field_message("locale"), None);
+    }
+}

@@ -1,0 +1,64 @@
+//! The HTML document and the route table.
+
+use crate::i18n::td_string;
+use crate::layout::{Footer, Header};
+use crate::locale::use_locale;
+use crate::pages::{ContactPage, HomePage, NotFound, PrivacyPage};
+use leptos::prelude::*;
+use leptos_i18n::Locale as _;
+use leptos_meta::{provide_meta_context, HashedStylesheet, Meta, MetaTags, Title};
+use leptos_router::{
+    components::{Route, Router, Routes},
+    path, SsrMode,
+};
+
+/// The whole document. Runs on the server only; the locale was chosen for
+/// this request before rendering started.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    let locale = use_locale();
+    view! {
+        <!DOCTYPE html>
+        <html lang=locale.as_str()>
+            <head>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <meta name="theme-color" content="#a61b1b" />
+                <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
+                <HashedStylesheet options=options.clone() id="leptos" />
+                <AutoReload options=options.clone() />
+                <HydrationScripts options islands=true />
+                <MetaTags />
+            </head>
+            <body>
+                <App />
+            </body>
+        </html>
+    }
+}
+
+/// Every page shares the header and footer. Pages render fully on the server
+/// (`SsrMode::Async`) so that they are complete without JavaScript and carry
+/// the right status code.
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    let locale = use_locale();
+    let site = td_string!(locale, site.name);
+    view! {
+        <Title formatter=move |page: String| {
+            if page.is_empty() { site.to_owned() } else { format!("{page} – {site}") }
+        } />
+        <Meta name="description" content=td_string!(locale, site.description) />
+        <Router>
+            <Header />
+            <main id="main" class="page" tabindex="-1">
+                <Routes fallback=NotFound>
+                    <Route path=path!("") view=HomePage ssr=SsrMode::Async />
+                    <Route path=path!("/contact") view=ContactPage ssr=SsrMode::Async />
+                    <Route path=path!("/privacy") view=PrivacyPage ssr=SsrMode::Async />
+                </Routes>
+            </main>
+            <Footer />
+        </Router>
+    }
+}

@@ -1,0 +1,12 @@
+//! Server-only parts of the app: state, settings, database, mail and the glue
+//! between [`AppError`](crate::error::AppError) and HTTP.
+
+pub mod db;
+pub mod mail;
+pub mod respond;
+pub mod settings;
+pub mod state;
+
+pub use respond::respond;
+pub use settings::{AppEnv, Settings};
+pub use state::{app_state, AppState};

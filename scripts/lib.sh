@@ -1,0 +1,113 @@
+# Shared shell helpers for the Makefile's scripts. Source it; do not run it.
+# shellcheck shell=bash
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+
+say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
+die() { printf 'error: %s\n' "$*" >&2; exit 1; }
+
+# Runs a command as root: directly when we are root, through sudo otherwise.
+as_root() {
+  if [ "$(id -u)" = 0 ]; then "$@"
+  elif command -v sudo >/dev/null; then sudo "$@"
+  else die "need root (or sudo) to run: $*"
+  fi
+}
+
+APT_UPDATED=""
+apt_install() {
+  command -v apt-get >/dev/null || die "apt-get not found: install $* by hand"
+  if [ -z "$APT_UPDATED" ]; then as_root apt-get update -qq; APT_UPDATED=1; fi
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@"
+}
+
+# The directory holding initdb/pg_ctl (Debian keeps them off PATH).
+pg_bindir() {
+  if command -v initdb >/dev/null 2>&1; then dirname "$(command -v initdb)"; return; fi
+  local d
+  d=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
+  [ -n "$d" ] && [ -x "$d/initdb" ] && { echo "$d"; return; }
+  return 1
+}
+
+# initdb refuses to run as root, so root runs the cluster as `postgres`.
+as_pg_owner() {
+  if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+}
+
+# pg_start DIR [PORT]: creates the cluster in DIR if needed and starts it.
+# With PORT it listens on 127.0.0.1:PORT; without, only on a socket in DIR.
+pg_start() {
+  local dir=$1 port=${2:-} bin
+  bin=$(pg_bindir) || die "PostgreSQL server binaries not found"
+  mkdir -p "$dir"
+  if [ "$(id -u)" = 0 ]; then chown postgres: "$dir"; chmod 700 "$dir"; fi
+  if [ ! -f "$dir/PG_VERSION" ]; then
+    as_pg_owner "$bin/initdb" -D "$dir" -U postgres -A trust -E UTF8 --locale=C.UTF-8 >/dev/null \
+      || as_pg_owner "$bin/initdb" -D "$dir" -U postgres -A trust -E UTF8 >/dev/null
+  fi
+  if as_pg_owner "$bin/pg_ctl" -D "$dir" status >/dev/null 2>&1; then return 0; fi
+  local opts
+  if [ -n "$port" ]; then
+    opts="-c listen_addresses=127.0.0.1 -p $port -c unix_socket_directories=''"
+  else
+    opts="-c listen_addresses='' -k $dir"
+  fi
+  # A throwaway test cluster need not survive a crash.
+  [ -z "$port" ] && opts="$opts -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+  as_pg_owner "$bin/pg_ctl" -D "$dir" -l "$dir/postgres.log" -w -t 60 -o "$opts" start >/dev/null \
+    || { tail -n 20 "$dir/postgres.log" >&2; die "PostgreSQL did not start (log: $dir/postgres.log)"; }
+}
+
+pg_stop() {
+  local dir=$1 bin
+  bin=$(pg_bindir) || return 0
+  [ -f "$dir/PG_VERSION" ] || return 0
+  as_pg_owner "$bin/pg_ctl" -D "$dir" -m fast -w stop >/dev/null 2>&1 || true
+}
+
+# Creates database NAME through DATABASE_URL's server unless it exists.
+# Uses psql when present; otherwise the app's own migrate step creates nothing,
+# so psql is required (Debian: postgresql-client).
+pg_create_db() {
+  local admin_url=$1 name=$2
+  if ! psql "$admin_url" -tAc "SELECT 1 FROM pg_database WHERE datname = '$name'" | grep -q 1; then
+    psql "$admin_url" -qc "CREATE DATABASE \"$name\"" >/dev/null
+  fi
+}
+
+# A TCP port nobody listens on, in the dynamic range.
+free_port() {
+  local p
+  for _ in $(seq 1 50); do
+    p=$(( 20000 + RANDOM % 40000 ))
+    if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then echo "$p"; return; fi
+  done
+  die "no free TCP port found"
+}
+
+# Waits until URL answers 200, or fails after SECONDS.
+wait_http() {
+  local url=$1 secs=${2:-60}
+  for _ in $(seq 1 $((secs * 5))); do
+    curl -fsS -o /dev/null "$url" 2>/dev/null && return 0
+    sleep 0.2
+  done
+  return 1
+}
+
+# The development cluster lives in .data/postgres. When the `postgres` user
+# cannot reach the project folder (a clone under /root, say), .data/postgres
+# is a link to a folder it can reach.
+dev_cluster_dir() {
+  local dir="$ROOT/.data/postgres"
+  mkdir -p "$ROOT/.data"
+  if [ "$(id -u)" = 0 ] && [ ! -e "$dir" ] && ! runuser -u postgres -- test -x "$ROOT/.data"; then
+    local elsewhere
+    elsewhere="/var/tmp/tiepdan-postgres-$(printf '%s' "$ROOT" | cksum | cut -d' ' -f1)"
+    mkdir -p "$elsewhere"
+    ln -s "$elsewhere" "$dir"
+    say "The postgres user cannot reach $ROOT; the cluster lives in $elsewhere"
+  fi
+  echo "$dir"
+}

@@ -1,0 +1,16 @@
+//! The Tiếp dân HTTP server: axum + leptos_axum around the `app` crate.
+//!
+//! The binary in `main.rs` only parses the command line; everything here is a
+//! library so the HTTP tests can build the same router against their own
+//! database and mail sink.
+
+pub mod assets;
+pub mod demo;
+pub mod health;
+pub mod http_layers;
+pub mod routes;
+pub mod serve;
+pub mod telemetry;
+
+pub use routes::router;
+pub use serve::serve;

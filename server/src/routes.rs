@@ -1,0 +1,84 @@
+//! The router: pages, server functions, assets and probes.
+
+use crate::{assets, health, http_layers};
+use app::locale::negotiate;
+use app::shell::{shell, App};
+use app::ssr::AppState;
+use axum::{
+    body::Body,
+    extract::{FromRef, State},
+    http::{header, request::Parts, Request},
+    response::IntoResponse,
+    routing::{any, get},
+    Router,
+};
+use leptos::prelude::{provide_context, use_context, LeptosOptions};
+use leptos_axum::{generate_route_list, handle_server_fns_with_context, LeptosRoutes};
+
+/// What axum hands to handlers: leptos' options and the app's state.
+#[derive(Clone)]
+pub struct ServerState {
+    pub leptos: LeptosOptions,
+    pub app: AppState,
+}
+
+impl FromRef<ServerState> for LeptosOptions {
+    fn from_ref(state: &ServerState) -> Self {
+        state.leptos.clone()
+    }
+}
+
+impl FromRef<ServerState> for AppState {
+    fn from_ref(state: &ServerState) -> Self {
+        state.app.clone()
+    }
+}
+
+/// Builds the complete application router.
+pub fn router(app: AppState, leptos: LeptosOptions) -> Router {
+    let state = ServerState {
+        leptos: leptos.clone(),
+        app: app.clone(),
+    };
+    let context = move || provide_request_context(&app);
+    let routes = generate_route_list(App);
+
+    let router = Router::new()
+        .route("/healthz", get(health::alive))
+        .route("/readyz", get(health::ready))
+        .route("/api/{*fn_name}", any(server_fn_handler))
+        .leptos_routes_with_context(&state, routes, context.clone(), {
+            let leptos = leptos.clone();
+            move || shell(leptos.clone())
+        })
+        .nest_service(
+            &format!("/{}", leptos.site_pkg_dir),
+            assets::pkg_service(&leptos),
+        )
+        .fallback(leptos_axum::file_and_error_handler_with_context::<
+            ServerState,
+            _,
+        >(context, shell));
+    http_layers::wrap(router).with_state(state)
+}
+
+/// Context every page and server function can use: the app state and the
+/// locale this request is answered in.
+fn provide_request_context(app: &AppState) {
+    provide_context(app.clone());
+    let locale = use_context::<Parts>()
+        .map(|parts| {
+            let header = |name| parts.headers.get(name).and_then(|v| v.to_str().ok());
+            negotiate(header(header::COOKIE), header(header::ACCEPT_LANGUAGE))
+        })
+        .unwrap_or_default();
+    provide_context(locale);
+    http_layers::content_security_policy();
+}
+
+async fn server_fn_handler(
+    State(state): State<ServerState>,
+    request: Request<Body>,
+) -> impl IntoResponse {
+    handle_server_fns_with_context(move || provide_request_context(&state.app), request).await
+}

@@ -1,0 +1,11 @@
+//! HTTP tests: the real router on a real port, against a fresh PostgreSQL
+//! database per test (`#[sqlx::test]`) and a real SMTP sink.
+
+mod assets;
+mod demo;
+mod errors;
+mod health;
+mod helpers;
+mod locale;
+mod mail;
+mod pages;

@@ -1,0 +1,180 @@
+//! A real SMTP server for tests. It accepts every message, keeps it in memory
+//! for Rust tests and, when given a folder, writes it there as JSON for the
+//! browser tests. The app talks to it through its ordinary SMTP transport.
+
+use mailin_embedded::{response, Handler, Response, Server};
+use std::io;
+use std::net::{SocketAddr, TcpListener};
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+/// One message as the sink received it.
+#[derive(Debug, Clone)]
+pub struct ReceivedMail {
+    /// Envelope sender and recipients (`MAIL FROM`, `RCPT TO`).
+    pub envelope_from: String,
+    pub envelope_to: Vec<String>,
+    /// The raw RFC 5322 message.
+    pub raw: Vec<u8>,
+}
+
+impl ReceivedMail {
+    /// The decoded `Subject` header.
+    pub fn subject(&self) -> Option<String> {
+        mail_parser::MessageParser::default()
+            .parse(&self.raw)
+            .and_then(|m| m.subject().map(str::to_owned))
+    }
+
+    /// The decoded plain-text body.
+    pub fn text(&self) -> Option<String> {
+        mail_parser::MessageParser::default()
+            .parse(&self.raw)
+            .and_then(|m| m.body_text(0).map(|t| t.into_owned()))
+    }
+
+    /// The decoded `From` header, e.g. `Tiếp dân <no-reply@tiepdan.local>`.
+    pub fn from_header(&self) -> Option<String> {
+        let message = mail_parser::MessageParser::default().parse(&self.raw)?;
+        let addr = message.from()?.first()?;
+        Some(match (addr.name(), addr.address()) {
+            (Some(name), Some(address)) => format!("{name} <{address}>"),
+            (None, Some(address)) => address.to_owned(),
+            _ => return None,
+        })
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::json!({
+            "envelope_from": self.envelope_from,
+            "envelope_to": self.envelope_to,
+            "from": self.from_header(),
+            "subject": self.subject(),
+            "text": self.text(),
+            "raw": String::from_utf8_lossy(&self.raw),
+        })
+    }
+}
+
+type Inbox = Arc<Mutex<Vec<ReceivedMail>>>;
+
+/// A running sink. It stops with the test process.
+pub struct SmtpSink {
+    addr: SocketAddr,
+    inbox: Inbox,
+}
+
+impl SmtpSink {
+    /// Starts a sink on a free local port, keeping messages in memory only.
+    pub fn start() -> io::Result<Self> {
+        Self::start_on("127.0.0.1:0".parse().expect("literal address"), None)
+    }
+
+    /// Starts a sink on `addr`; with `dir`, also writes `NNNNN.json` per message.
+    pub fn start_on(addr: SocketAddr, dir: Option<PathBuf>) -> io::Result<Self> {
+        let listener = TcpListener::bind(addr)?;
+        let addr = listener.local_addr()?;
+        if let Some(dir) = &dir {
+            std::fs::create_dir_all(dir)?;
+        }
+        let inbox = Inbox::default();
+        let handler = Recorder {
+            inbox: inbox.clone(),
+            dir,
+            current: None,
+        };
+        let mut server = Server::new(handler);
+        server
+            .with_name("smtp-sink.test")
+            .with_tcp_listener(listener);
+        std::thread::Builder::new()
+            .name("smtp-sink".into())
+            .spawn(move || {
+                if let Err(e) = server.serve() {
+                    eprintln!("smtp-sink stopped: {e}");
+                }
+            })?;
+        Ok(Self { addr, inbox })
+    }
+
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// The `SMTP_URL` that points the app at this sink.
+    pub fn url(&self) -> String {
+        format!("smtp://{}", self.addr)
+    }
+
+    /// Every message received so far, oldest first.
+    pub fn messages(&self) -> Vec<ReceivedMail> {
+        self.inbox.lock().map(|m| m.clone()).unwrap_or_default()
+    }
+
+    /// Waits up to `timeout` for a message addressed to `recipient`.
+    pub fn wait_for(&self, recipient: &str, timeout: Duration) -> Option<ReceivedMail> {
+        let deadline = Instant::now() + timeout;
+        loop {
+            let found = self.messages().into_iter().find(|m| {
+                m.envelope_to
+                    .iter()
+                    .any(|to| to.eq_ignore_ascii_case(recipient))
+            });
+            if found.is_some() || Instant::now() >= deadline {
+                return found;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+}
+
+/// Per-connection SMTP state; mailin clones it for every connection.
+#[derive(Clone)]
+struct Recorder {
+    inbox: Inbox,
+    dir: Option<PathBuf>,
+    current: Option<ReceivedMail>,
+}
+
+impl Handler for Recorder {
+    fn data_start(&mut self, _domain: &str, from: &str, _is8bit: bool, to: &[String]) -> Response {
+        self.current = Some(ReceivedMail {
+            envelope_from: from.to_owned(),
+            envelope_to: to.to_vec(),
+            raw: Vec::new(),
+        });
+        response::OK
+    }
+
+    fn data(&mut self, buf: &[u8]) -> io::Result<()> {
+        if let Some(mail) = &mut self.current {
+            mail.raw.extend_from_slice(buf);
+        }
+        Ok(())
+    }
+
+    fn data_end(&mut self) -> Response {
+        let Some(mail) = self.current.take() else {
+            return response::INTERNAL_ERROR;
+        };
+        let Ok(mut inbox) = self.inbox.lock() else {
+            return response::INTERNAL_ERROR;
+        };
+        if let Some(dir) = &self.dir {
+            // Write then rename, so a reader never sees half a message.
+            let name = format!("{:05}", inbox.len() + 1);
+            let tmp = dir.join(format!(".{name}.tmp"));
+            let written = serde_json::to_vec_pretty(&mail.to_json())
+                .map_err(io::Error::other)
+                .and_then(|json| std::fs::write(&tmp, json))
+                .and_then(|()| std::fs::rename(&tmp, dir.join(format!("{name}.json"))));
+            if let Err(e) = written {
+                eprintln!("smtp-sink could not save a message: {e}");
+                return response::INTERNAL_ERROR;
+            }
+        }
+        inbox.push(mail);
+        response::OK
+    }
+}
