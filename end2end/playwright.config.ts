@@ -41,6 +41,8 @@ export default defineConfig({
         viewport: { width: 390, height: 844 },
         isMobile: true,
         hasTouch: true,
+        // A Vietnamese phone: Playwright would otherwise send Accept-Language: en-US.
+        locale: "vi-VN",
       },
     },
   ],

@@ -21,8 +21,7 @@ else
 fi
 
 say "Building the release site (the first build takes several minutes)"
-SQLX_OFFLINE=true cargo leptos build --release
+SQLX_OFFLINE=true cargo leptos build --release --precompress
 export LEPTOS_SITE_ROOT="${LEPTOS_SITE_ROOT:-target/site}"
-target/release/server precompress
 target/release/server seed-demo
 exec target/release/server serve

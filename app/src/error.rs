@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 
 /// Why a server function failed, as the client is allowed to know it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
-#[serde(tag = "kind", rename_all = "snake_case")]
+#[serde(tag = "kind", rename_all = "snake_case", from = "WireError")]
 pub enum AppError {
     /// One or more fields are invalid (HTTP 422).
     #[error("validation failed on {} field(s)", fields.len())]
@@ -42,6 +42,52 @@ pub enum AppError {
     /// Only ever built on the client.
     #[error("network error")]
     Network,
+}
+
+/// Every variant's JSON fields at once. Reading an internally tagged enum
+/// directly makes serde buffer the input, which costs the WebAssembly bundle
+/// several kilobytes; a flat struct does not.
+#[derive(Deserialize)]
+struct WireError {
+    kind: Kind,
+    #[serde(default)]
+    fields: Vec<FieldError>,
+    #[serde(default)]
+    retry_after_secs: u32,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "snake_case")]
+enum Kind {
+    Validation,
+    BadRequest,
+    Unauthorized,
+    Forbidden,
+    NotFound,
+    Conflict,
+    RateLimited,
+    Internal,
+    Network,
+}
+
+impl From<WireError> for AppError {
+    fn from(wire: WireError) -> Self {
+        match wire.kind {
+            Kind::Validation => Self::Validation {
+                fields: wire.fields,
+            },
+            Kind::BadRequest => Self::BadRequest,
+            Kind::Unauthorized => Self::Unauthorized,
+            Kind::Forbidden => Self::Forbidden,
+            Kind::NotFound => Self::NotFound,
+            Kind::Conflict => Self::Conflict,
+            Kind::RateLimited => Self::RateLimited {
+                retry_after_secs: wire.retry_after_secs,
+            },
+            Kind::Internal => Self::Internal,
+            Kind::Network => Self::Network,
+        }
+    }
 }
 
 /// A message about one form field, keyed by the field's `name`.
@@ -172,6 +218,31 @@ mod tests {
             json["fields"][0]["message"],
             "This language is not supported. Please choose Tiếng Việt or English."
         );
+    }
+
+    #[test]
+    fn every_error_reads_back_as_itself() {
+        let cases = [
+            AppError::invalid("locale", ValidationCode::Required, Locale::vi),
+            AppError::BadRequest,
+            AppError::Unauthorized,
+            AppError::Forbidden,
+            AppError::NotFound,
+            AppError::Conflict,
+            AppError::RateLimited {
+                retry_after_secs: 90,
+            },
+            AppError::Internal,
+            AppError::Network,
+        ];
+        for err in cases {
+            let json = serde_json::to_string(&err).unwrap();
+            assert_eq!(
+                serde_json::from_str::<AppError>(&json).unwrap(),
+                err,
+                "{json}"
+            );
+        }
     }
 
     #[test]

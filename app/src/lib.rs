@@ -25,6 +25,6 @@ pub mod ssr;
 #[cfg(feature = "hydrate")]
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
-    console_error_panic_hook::set_once();
+    // No panic hook: its message formatting would cost citizens kilobytes.
     leptos::mount::hydrate_islands();
 }

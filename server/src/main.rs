@@ -1,5 +1,5 @@
-//! `server [serve]` runs the site; `server migrate`, `server seed-demo` and
-//! `server precompress` are the set-up steps `make run` and `make test` use.
+//! `server [serve]` runs the site; `server migrate` and `server seed-demo`
+//! are the set-up steps `make run` and `make test` use.
 
 use app::ssr::{db, Settings};
 use std::process::ExitCode;
@@ -39,15 +39,8 @@ async fn run(command: &str) -> Result<(), String> {
             }
             Ok(())
         }
-        "precompress" => {
-            let pkg = settings.site_root.join("pkg");
-            let written =
-                server::assets::precompress(&pkg).map_err(|e| format!("{}: {e}", pkg.display()))?;
-            println!("precompressed {} files in {}", written.len(), pkg.display());
-            Ok(())
-        }
         other => Err(format!(
-            "unknown command {other:?}; expected serve, migrate, seed-demo or precompress"
+            "unknown command {other:?}; expected serve, migrate or seed-demo"
         )),
     }
 }

@@ -1,6 +1,6 @@
 use crate::error::AppError;
 use crate::i18n::{td, td_string};
-use crate::locale::{use_locale, LanguageSwitch, SetLocale};
+use crate::locale::{describe, use_locale, LanguageSwitch, SetLocale};
 use leptos::prelude::*;
 use leptos::server_fn::{error::ServerFnUrlError, ServerFn};
 use leptos_router::{components::A, hooks::use_location};
@@ -21,7 +21,8 @@ pub fn Header() -> impl IntoView {
                 .get_str("__err")
                 .map(ServerFnUrlError::<AppError>::decode_err)
         })
-        .flatten();
+        .flatten()
+        .map(|e| describe(&e, locale));
     let mut kept = query;
     for param in ERROR_PARAMS {
         kept.remove(param);

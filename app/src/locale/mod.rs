@@ -7,7 +7,7 @@
 
 mod switch;
 
-pub use switch::LanguageSwitch;
+pub use switch::{describe, LanguageSwitch};
 
 use crate::error::AppError;
 use crate::i18n::Locale;

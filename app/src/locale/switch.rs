@@ -2,6 +2,7 @@ use super::SetLocale;
 use crate::error::AppError;
 use crate::i18n::{td_string, Locale};
 use leptos::prelude::*;
+use leptos::server_fn::{redirect::set_redirect_hook, ServerFn};
 use leptos_i18n::Locale as _;
 
 /// The language switch in the header.
@@ -15,17 +16,41 @@ pub fn LanguageSwitch(
     locale: Locale,
     /// The path of the page, to come back to it after switching.
     next: String,
-    /// An error from a previous no-JavaScript submission, decoded by the server.
-    error: Option<AppError>,
+    /// The message of a failed no-JavaScript submission, written by the server.
+    error: Option<String>,
 ) -> impl IntoView {
     let action = ServerAction::<SetLocale>::new();
     let pending = action.pending();
+    // The server answers with where to go; a full load renders the page anew
+    // in the chosen language.
+    let _ = set_redirect_hook(|location: &str| {
+        let _ = window().location().assign(location);
+    });
+    // Not `<ActionForm>`: reading the whole form through serde_qs would add
+    // kilobytes to the bundle, and the pressed button is all there is to read.
+    let on_submit = {
+        let next = next.clone();
+        move |ev: leptos::ev::SubmitEvent| {
+            ev.prevent_default();
+            if pending.get_untracked() {
+                return;
+            }
+            let locale = ev
+                .submitter()
+                .and_then(|button| button.get_attribute("value"))
+                .unwrap_or_default();
+            action.dispatch(SetLocale {
+                locale,
+                next: Some(next.clone()),
+            });
+        }
+    };
     // Set only in the browser, once the island is live: tests and styles use it.
     let hydrated = RwSignal::new(false);
     Effect::new(move |_| hydrated.set(true));
 
     let shown_error = move || match action.value().get() {
-        Some(Err(e)) => Some(e),
+        Some(Err(e)) => Some(describe(&e, locale)),
         Some(Ok(())) => None,
         None => error.clone(),
     };
@@ -47,7 +72,13 @@ pub fn LanguageSwitch(
     });
 
     view! {
-        <ActionForm action attr:class="lang-switch" attr:data-hydrated=move || hydrated.get().then_some("true")>
+        <form
+            class="lang-switch"
+            action=SetLocale::PATH
+            method="post"
+            on:submit=on_submit
+            data-hydrated=move || hydrated.get().then_some("true")
+        >
             <fieldset>
                 <legend class="visually-hidden">{td_string!(locale, language.label)}</legend>
                 <input type="hidden" name="next" value=next />
@@ -57,9 +88,9 @@ pub fn LanguageSwitch(
                 {move || pending.get().then(|| td_string!(locale, language.switching))}
             </p>
             <p id="locale-error" class="field-error" role="alert">
-                {move || shown_error().map(|e| describe(&e, locale))}
+                {shown_error}
             </p>
-        </ActionForm>
+        </form>
     }
 }
 
@@ -69,7 +100,8 @@ fn language_name(locale: Locale) -> &'static str {
     td_string!(locale, language.self_name)
 }
 
-fn describe(error: &AppError, locale: Locale) -> String {
+/// What to say about a failed switch: the field's own message if there is one.
+pub fn describe(error: &AppError, locale: Locale) -> String {
     error
         .field_message("locale")
         .map(str::to_owned)

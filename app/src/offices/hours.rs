@@ -34,38 +34,31 @@ pub struct DayRange {
 /// Groups a week into runs of days with identical hours, Monday to Sunday, so
 /// "Monday – Friday: 07:30–11:30, 13:30–17:00" reads as one line.
 pub fn group_by_hours(sessions: &[Session]) -> Vec<DayRange> {
-    let times_of = |day: u8| -> Vec<(u16, u16)> {
-        let mut times: Vec<_> = sessions
+    let mut ranges: Vec<DayRange> = Vec::new();
+    for day in 1..=7u8 {
+        let mut today: Vec<Session> = sessions
             .iter()
             .filter(|s| s.weekday == day)
-            .map(|s| (s.opens, s.closes))
+            .copied()
             .collect();
-        times.sort_unstable();
-        times
-    };
-    let mut ranges: Vec<(u8, u8, Vec<(u16, u16)>)> = Vec::new();
-    for day in 1..=7u8 {
-        let times = times_of(day);
+        today.sort_unstable_by_key(|s| (s.opens, s.closes));
         match ranges.last_mut() {
-            Some((_, last, prev)) if *prev == times => *last = day,
-            _ => ranges.push((day, day, times)),
+            Some(range) if same_times(&range.sessions, &today) => range.last = day,
+            _ => ranges.push(DayRange {
+                first: day,
+                last: day,
+                sessions: today,
+            }),
         }
     }
     ranges
-        .into_iter()
-        .map(|(first, last, times)| DayRange {
-            first,
-            last,
-            sessions: times
-                .into_iter()
-                .map(|(opens, closes)| Session {
-                    weekday: first,
-                    opens,
-                    closes,
-                })
-                .collect(),
-        })
-        .collect()
+}
+
+fn same_times(a: &[Session], b: &[Session]) -> bool {
+    a.len() == b.len()
+        && a.iter()
+            .zip(b)
+            .all(|(x, y)| (x.opens, x.closes) == (y.opens, y.closes))
 }
 
 #[cfg(test)]

@@ -71,15 +71,19 @@ fn hours_row(range: DayRange, locale: Locale) -> impl IntoView {
             weekday_name(range.last, locale)
         )
     };
+    // Each session stays on one line however narrow the screen.
     let times = if range.sessions.is_empty() {
-        td_string!(locale, office.closed).to_owned()
+        td_string!(locale, office.closed).into_any()
     } else {
         range
             .sessions
             .iter()
-            .map(|s| s.label())
-            .collect::<Vec<_>>()
-            .join(", ")
+            .enumerate()
+            .map(|(i, s)| {
+                view! { {(i > 0).then_some(", ")}<span class="session">{s.label()}</span> }
+            })
+            .collect_view()
+            .into_any()
     };
     view! {
         <dt>{days}</dt>

@@ -29,7 +29,7 @@ async fn the_home_page_lists_the_offices_read_from_the_database(pool: PgPool) {
         "Trụ sở Ban Tiếp công dân Trung ương, Hà Nội",
         "Trụ sở Thanh tra Chính phủ",
         "Số 1 Ngô Thì Nhậm, phường Hà Đông, Hà Nội",
-        "07:30–11:30, 13:30–17:00",
+        ">07:30–11:30</span>, <span class=\"session\">13:30–17:00<",
         "Trụ sở thử nghiệm",
         "Số 9 phố Thử, Huế",
     ] {

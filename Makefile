@@ -1,0 +1,31 @@
+# The two commands a newcomer needs: `make run` and `make test`.
+# Everything else here is for day-to-day development.
+
+.PHONY: run test size db-stop db-wipe prepare check
+
+## Set up and serve the app with demo data at http://127.0.0.1:3000
+run:
+	@scripts/run.sh
+
+## Set up and run every check and test (what CI runs)
+test:
+	@scripts/test.sh
+
+## Raw and brotli sizes of the JavaScript and WebAssembly citizens download
+size:
+	@scripts/size.sh
+
+## Stop the private development PostgreSQL cluster (.data/postgres)
+db-stop:
+	@bash -c 'source scripts/lib.sh && pg_stop "$$ROOT/.data/postgres"'
+
+## Delete the private development cluster and all its data
+db-wipe: db-stop
+	@bash -c 'source scripts/lib.sh && d=$$(readlink -f "$$ROOT/.data/postgres" || true); rm -rf "$$ROOT/.data/postgres" "$$d"' && echo "development database deleted"
+
+## Refresh .sqlx/ (the offline query data) after changing SQL; needs the dev cluster
+prepare:
+	@bash -c 'source scripts/lib.sh && d=$$(dev_cluster_dir) && pg_start "$$d" $${TIEPDAN_PG_PORT:-55432} && \
+	  pg_create_db postgres://postgres@127.0.0.1:$${TIEPDAN_PG_PORT:-55432}/postgres tiepdan_sqlx && \
+	  export DATABASE_URL=postgres://postgres@127.0.0.1:$${TIEPDAN_PG_PORT:-55432}/tiepdan_sqlx && \
+	  cargo sqlx migrate run && cargo sqlx prepare --workspace'

@@ -1,0 +1,99 @@
+#!/usr/bin/env bash
+# `make test`: installs what is missing, checks formatting and lints, starts a
+# throwaway PostgreSQL cluster (unless DATABASE_URL is set), builds the release
+# site, runs every Rust test, then every browser test against a server it
+# starts itself. It stops everything it started, even when a step fails, runs
+# every step regardless, and ends with the line `N passed, M failed`.
+set -uo pipefail
+source "$(dirname "$0")/lib.sh"
+
+"$ROOT/scripts/setup.sh" test || die "set-up failed"
+cd "$ROOT"
+export SQLX_OFFLINE=true
+
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/tiepdan-test.XXXXXX")
+chmod 755 "$WORK" # the postgres user must reach the cluster inside
+PIDS=()
+PG_DIR=""
+cleanup() {
+  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; done
+  [ -n "$PG_DIR" ] && pg_stop "$PG_DIR"
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+passed=0
+failed=0
+failed_steps=()
+step_failed() { failed_steps+=("$1"); }
+
+say "Formatting (cargo fmt --check)"
+cargo fmt --all --check || step_failed "cargo fmt"
+
+say "Lints (clippy, server and WebAssembly builds)"
+cargo clippy --workspace --all-targets --locked -- -D warnings || step_failed "clippy (server)"
+cargo clippy -p app --lib --features hydrate --target wasm32-unknown-unknown --locked -- -D warnings \
+  || step_failed "clippy (wasm)"
+
+if [ -z "${DATABASE_URL:-}" ]; then
+  say "Starting a throwaway PostgreSQL cluster"
+  PG_DIR="$WORK/pg"
+  pg_start "$PG_DIR"
+  export DATABASE_URL="postgres://postgres@localhost/postgres?host=$PG_DIR"
+fi
+# Each database the tests create lives on this server: #[sqlx::test] makes one
+# per test, the browser tests use tiepdan_e2e.
+PG_ADMIN_URL="$DATABASE_URL"
+
+say "Building the release site"
+cargo leptos build --release --precompress || step_failed "cargo leptos build"
+
+say "Rust tests"
+cargo test --workspace --locked --no-fail-fast 2>&1 | tee "$WORK/cargo-test.log"
+[ "${PIPESTATUS[0]}" = 0 ] || step_failed "cargo test"
+read -r rp rf < <(awk '/^test result:/ { for (i = 1; i <= NF; i++) { if ($(i+1) ~ /^passed/) p += $i; if ($(i+1) ~ /^failed/) f += $i } } END { print p + 0, f + 0 }' "$WORK/cargo-test.log")
+passed=$((passed + rp)); failed=$((failed + rf))
+say "Rust: $rp passed, $rf failed"
+
+say "Browser tests"
+e2e_db_url=$(printf '%s' "$PG_ADMIN_URL" | sed -E 's#^(postgres(ql)?://[^/]*/)[^?]*#\1tiepdan_e2e#')
+pg_create_db "$PG_ADMIN_URL" tiepdan_e2e
+smtp_port=$(free_port)
+mkdir -p "$WORK/mail"
+target/debug/smtp-sink "127.0.0.1:$smtp_port" "$WORK/mail" > "$WORK/smtp.log" 2>&1 &
+PIDS+=($!)
+app_port=$(free_port)
+export_server_env() {
+  export APP_ENV=test DATABASE_URL="$e2e_db_url" SMTP_URL="smtp://127.0.0.1:$smtp_port" \
+    LEPTOS_SITE_ADDR="127.0.0.1:$app_port" LEPTOS_SITE_ROOT=target/site \
+    PUBLIC_URL="http://127.0.0.1:$app_port"
+}
+(export_server_env; target/release/server seed-demo) || step_failed "seed-demo"
+(export_server_env; exec target/release/server serve) > "$WORK/server.log" 2>&1 &
+PIDS+=($!)
+pw_passed=0; pw_failed=0
+if wait_http "http://127.0.0.1:$app_port/readyz" 60; then
+  (cd end2end && BASE_URL="http://127.0.0.1:$app_port" MAIL_DIR="$WORK/mail" \
+     PLAYWRIGHT_JSON="$WORK/playwright.json" npx playwright test) || step_failed "playwright"
+  if [ -f "$WORK/playwright.json" ]; then
+    read -r pw_passed pw_failed < <(node -e '
+      const s = require(process.argv[1]).stats;
+      console.log(s.expected + s.flaky, s.unexpected);' "$WORK/playwright.json")
+  else
+    pw_failed=1
+  fi
+else
+  step_failed "server start"
+  tail -n 40 "$WORK/server.log" >&2
+  pw_failed=1
+fi
+passed=$((passed + pw_passed)); failed=$((failed + pw_failed))
+say "Browser: $pw_passed passed, $pw_failed failed"
+
+if [ ${#failed_steps[@]} -gt 0 ]; then
+  say "Failed steps: ${failed_steps[*]}"
+  [ "$failed" = 0 ] && failed=${#failed_steps[@]}
+fi
+echo "$passed passed, $failed failed"
+[ ${#failed_steps[@]} = 0 ] && [ "$failed" = 0 ]
