@@ -25,6 +25,7 @@ db-wipe: db-stop
 
 ## Refresh .sqlx/ (the offline query data) after changing SQL; needs the dev cluster
 prepare:
+	@command -v sqlx >/dev/null || cargo install sqlx-cli --version '~0.8' --no-default-features --features postgres,rustls --locked
 	@bash -c 'source scripts/lib.sh && d=$$(dev_cluster_dir) && pg_start "$$d" $${TIEPDAN_PG_PORT:-55432} && \
 	  pg_create_db postgres://postgres@127.0.0.1:$${TIEPDAN_PG_PORT:-55432}/postgres tiepdan_sqlx && \
 	  export DATABASE_URL=postgres://postgres@127.0.0.1:$${TIEPDAN_PG_PORT:-55432}/tiepdan_sqlx && \

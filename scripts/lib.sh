@@ -86,6 +86,16 @@ free_port() {
   die "no free TCP port found"
 }
 
+# Waits until something listens on HOST:PORT, or fails after SECONDS.
+wait_tcp() {
+  local host=$1 port=$2 secs=${3:-10}
+  for _ in $(seq 1 $((secs * 5))); do
+    (exec 3<>"/dev/tcp/$host/$port") 2>/dev/null && return 0
+    sleep 0.2
+  done
+  return 1
+}
+
 # Waits until URL answers 200, or fails after SECONDS.
 wait_http() {
   local url=$1 secs=${2:-60}

@@ -31,10 +31,8 @@ step_failed() { failed_steps+=("$1"); }
 say "Formatting (cargo fmt --check)"
 cargo fmt --all --check || step_failed "cargo fmt"
 
-say "Lints (clippy, server and WebAssembly builds)"
-cargo clippy --workspace --all-targets --locked -- -D warnings || step_failed "clippy (server)"
-cargo clippy -p app --lib --features hydrate --target wasm32-unknown-unknown --locked -- -D warnings \
-  || step_failed "clippy (wasm)"
+say "Lints (clippy)"
+cargo clippy --workspace --all-targets --locked -- -D warnings || step_failed "clippy"
 
 if [ -z "${DATABASE_URL:-}" ]; then
   say "Starting a throwaway PostgreSQL cluster"
@@ -47,10 +45,15 @@ fi
 PG_ADMIN_URL="$DATABASE_URL"
 
 say "Building the release site"
-cargo leptos build --release --precompress || step_failed "cargo leptos build"
+cargo leptos build --release --precompress --cargo-locked 2>&1 | tee "$WORK/build.log"
+[ "${PIPESTATUS[0]}" = 0 ] || step_failed "cargo leptos build"
+# The WebAssembly build is the only one of the browser-side code: its warnings
+# count as failures, as clippy's do for the server side.
+if grep -E "generated [0-9]+ warnings?" "$WORK/build.log"; then step_failed "build warnings"; fi
 
 say "Rust tests"
-cargo test --workspace --locked --no-fail-fast 2>&1 | tee "$WORK/cargo-test.log"
+# In release: the tests reuse most of what the site build just compiled.
+cargo test --release --workspace --locked --no-fail-fast 2>&1 | tee "$WORK/cargo-test.log"
 [ "${PIPESTATUS[0]}" = 0 ] || step_failed "cargo test"
 read -r rp rf < <(awk '/^test result:/ { for (i = 1; i <= NF; i++) { if ($(i+1) ~ /^passed/) p += $i; if ($(i+1) ~ /^failed/) f += $i } } END { print p + 0, f + 0 }' "$WORK/cargo-test.log")
 passed=$((passed + rp)); failed=$((failed + rf))
@@ -61,8 +64,10 @@ e2e_db_url=$(printf '%s' "$PG_ADMIN_URL" | sed -E 's#^(postgres(ql)?://[^/]*/)[^
 pg_create_db "$PG_ADMIN_URL" tiepdan_e2e
 smtp_port=$(free_port)
 mkdir -p "$WORK/mail"
-target/debug/smtp-sink "127.0.0.1:$smtp_port" "$WORK/mail" > "$WORK/smtp.log" 2>&1 &
+cargo build --release -p testkit --bin smtp-sink --locked --quiet || step_failed "build smtp-sink"
+target/release/smtp-sink "127.0.0.1:$smtp_port" "$WORK/mail" > "$WORK/smtp.log" 2>&1 &
 PIDS+=($!)
+wait_tcp 127.0.0.1 "$smtp_port" 10 || { step_failed "smtp-sink start"; cat "$WORK/smtp.log" >&2; }
 app_port=$(free_port)
 export_server_env() {
   export APP_ENV=test DATABASE_URL="$e2e_db_url" SMTP_URL="smtp://127.0.0.1:$smtp_port" \
