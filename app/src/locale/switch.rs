@@ -21,11 +21,6 @@ pub fn LanguageSwitch(
 ) -> impl IntoView {
     let action = ServerAction::<SetLocale>::new();
     let pending = action.pending();
-    // The server answers with where to go; a full load renders the page anew
-    // in the chosen language.
-    let _ = set_redirect_hook(|location: &str| {
-        let _ = window().location().assign(location);
-    });
     // Not `<ActionForm>`: reading the whole form through serde_qs would add
     // kilobytes to the bundle, and the pressed button is all there is to read.
     let on_submit = {
@@ -45,9 +40,17 @@ pub fn LanguageSwitch(
             });
         }
     };
-    // Set only in the browser, once the island is live: tests and styles use it.
+    // Effects run only in the browser, once the island is live.
     let hydrated = RwSignal::new(false);
-    Effect::new(move |_| hydrated.set(true));
+    Effect::new(move |_| {
+        // Tests and styles look for this mark.
+        hydrated.set(true);
+        // The server answers with where to go; a full load renders the page
+        // anew in the chosen language.
+        let _ = set_redirect_hook(|location: &str| {
+            let _ = window().location().assign(location);
+        });
+    });
 
     let shown_error = move || match action.value().get() {
         Some(Err(e)) => Some(describe(&e, locale)),
@@ -64,7 +67,8 @@ pub fn LanguageSwitch(
                 lang=option.as_str()
                 aria-pressed=if current { "true" } else { "false" }
                 aria-describedby="locale-error"
-                disabled=move || pending.get()
+                // Not `disabled`: that would drop keyboard focus mid-switch.
+                aria-disabled=move || pending.get().then_some("true")
             >
                 {language_name(option)}
             </button>
