@@ -1,10 +1,14 @@
 //! A real SMTP server for tests. It accepts every message, keeps it in memory
 //! for Rust tests and, when given a folder, writes it there as JSON for the
 //! browser tests. The app talks to it through its ordinary SMTP transport.
+//!
+//! The protocol is `mailin`'s; the few lines of socket handling are ours
+//! because `mailin-embedded` pulls in a second TLS stack (aws-lc) that would
+//! change the features of the app's own dependencies in test builds.
 
-use mailin_embedded::{response, Handler, Response, Server};
-use std::io;
-use std::net::{SocketAddr, TcpListener};
+use mailin::{response, Action, Handler, Response, SessionBuilder};
+use std::io::{self, BufRead, BufReader, Write};
+use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -84,15 +88,16 @@ impl SmtpSink {
             dir,
             current: None,
         };
-        let mut server = Server::new(handler);
-        server
-            .with_name("smtp-sink.test")
-            .with_tcp_listener(listener);
         std::thread::Builder::new()
             .name("smtp-sink".into())
             .spawn(move || {
-                if let Err(e) = server.serve() {
-                    eprintln!("smtp-sink stopped: {e}");
+                for stream in listener.incoming().flatten() {
+                    let handler = handler.clone();
+                    std::thread::spawn(move || {
+                        if let Err(e) = converse(stream, handler) {
+                            eprintln!("smtp-sink: connection ended with {e}");
+                        }
+                    });
                 }
             })?;
         Ok(Self { addr, inbox })
@@ -129,7 +134,34 @@ impl SmtpSink {
     }
 }
 
-/// Per-connection SMTP state; mailin clones it for every connection.
+/// Speaks SMTP on one connection until the client quits.
+fn converse(stream: TcpStream, handler: Recorder) -> io::Result<()> {
+    let peer = stream.peer_addr()?.ip();
+    let mut session = SessionBuilder::new("smtp-sink.test").build(peer, handler);
+    let mut writer = stream.try_clone()?;
+    let mut reader = BufReader::new(stream);
+    session.greeting().write_to(&mut writer)?;
+    let mut line = Vec::new();
+    loop {
+        line.clear();
+        if reader.read_until(b'\n', &mut line)? == 0 {
+            return Ok(());
+        }
+        let response = session.process(&line);
+        match response.action {
+            Action::NoReply => {}
+            Action::Close => {
+                response.write_to(&mut writer)?;
+                return writer.flush();
+            }
+            // STARTTLS is never offered, so there is nothing to upgrade to.
+            Action::Reply | Action::UpgradeTls => response.write_to(&mut writer)?,
+        }
+        writer.flush()?;
+    }
+}
+
+/// Per-connection SMTP state, cloned for every connection.
 #[derive(Clone)]
 struct Recorder {
     inbox: Inbox,

@@ -1,5 +1,5 @@
-use crate::helpers::{headers, spawn_app_with_site};
-use reqwest::header::{CACHE_CONTROL, CONTENT_ENCODING, CONTENT_TYPE};
+use crate::helpers::spawn_app_with_site;
+use http::header::{CACHE_CONTROL, CONTENT_ENCODING, CONTENT_TYPE};
 use sqlx::PgPool;
 use std::path::PathBuf;
 
@@ -29,22 +29,18 @@ async fn hashed_bundles_are_cached_for_a_year_and_served_precompressed(pool: PgP
     let app = spawn_app_with_site(pool, site.clone()).await;
 
     let res = app
-        .client
-        .get(app.url("/pkg/tiepdan.abc123.js"))
-        .headers(headers(&[("accept-encoding", "br")]))
-        .send()
-        .await
-        .unwrap();
+        .get_with("/pkg/tiepdan.abc123.js", &[("accept-encoding", "br")])
+        .await;
     assert_eq!(res.status(), 200);
     assert_eq!(res.headers()[CONTENT_ENCODING], "br");
     assert_eq!(
         res.headers()[CACHE_CONTROL],
         "public, max-age=31536000, immutable"
     );
-    let served = res.bytes().await.unwrap();
+    let served = &res.body;
     let on_disk = std::fs::read(site.join("pkg/tiepdan.abc123.js.br")).unwrap();
     assert_eq!(
-        served.as_ref(),
+        served.as_slice(),
         on_disk.as_slice(),
         "the pre-compressed file itself"
     );

@@ -1,5 +1,5 @@
-use crate::helpers::{headers, spawn_app};
-use reqwest::header::{CONTENT_TYPE, LOCATION};
+use crate::helpers::spawn_app;
+use http::header::{CONTENT_TYPE, LOCATION};
 use serde_json::{json, Value};
 use sqlx::PgPool;
 
@@ -7,15 +7,13 @@ use sqlx::PgPool;
 async fn a_validation_error_reaches_the_client_as_422_with_its_field_messages(pool: PgPool) {
     let app = spawn_app(pool).await;
 
-    let res = app
-        .call("/api/locale", &[("locale", "xx")], headers(&[]))
-        .await;
+    let res = app.call("/api/locale", &[("locale", "xx")], &[]).await;
     assert_eq!(res.status(), 422);
     assert!(res.headers()[CONTENT_TYPE]
         .to_str()
         .unwrap()
         .starts_with("application/json"));
-    let body: Value = res.json().await.unwrap();
+    let body: Value = res.json();
     assert_eq!(
         body,
         json!({
@@ -36,11 +34,11 @@ async fn field_messages_are_in_the_language_of_the_request(pool: PgPool) {
         .call(
             "/api/locale",
             &[("locale", "xx")],
-            headers(&[("accept-language", "en-US,en;q=0.9")]),
+            &[("accept-language", "en-US,en;q=0.9")],
         )
         .await;
     assert_eq!(res.status(), 422);
-    let body: Value = res.json().await.unwrap();
+    let body: Value = res.json();
     assert_eq!(
         body["fields"][0]["message"],
         "This language is not supported. Please choose Tiếng Việt or English."
@@ -50,14 +48,9 @@ async fn field_messages_are_in_the_language_of_the_request(pool: PgPool) {
 #[sqlx::test(migrator = "app::ssr::db::MIGRATOR")]
 async fn malformed_arguments_are_a_400_not_a_500(pool: PgPool) {
     let app = spawn_app(pool).await;
-    let res = app
-        .call("/api/locale", &[("language", "en")], headers(&[]))
-        .await;
+    let res = app.call("/api/locale", &[("language", "en")], &[]).await;
     assert_eq!(res.status(), 400);
-    assert_eq!(
-        res.json::<Value>().await.unwrap(),
-        json!({ "kind": "bad_request" })
-    );
+    assert_eq!(res.json::<Value>(), json!({ "kind": "bad_request" }));
 }
 
 #[sqlx::test(migrator = "app::ssr::db::MIGRATOR")]
@@ -67,7 +60,7 @@ async fn an_internal_error_shows_no_database_text(pool: PgPool) {
 
     let res = app.get("/api/offices").await;
     assert_eq!(res.status(), 500);
-    let text = res.text().await.unwrap();
+    let text = res.text();
     assert_eq!(
         serde_json::from_str::<Value>(&text).unwrap(),
         json!({ "kind": "internal" })
@@ -84,7 +77,7 @@ async fn a_page_whose_data_fails_says_so_politely_and_hides_the_cause(pool: PgPo
 
     let res = app.get("/").await;
     assert_eq!(res.status(), 500);
-    let html = res.text().await.unwrap();
+    let html = res.text();
     assert!(html.contains("Chưa tải được danh sách trụ sở. Vui lòng tải lại trang sau ít phút."));
     for leak in ["PoolClosed", "pool", "sqlx"] {
         assert!(!html.contains(leak), "{leak:?} leaked into the page");
@@ -108,9 +101,9 @@ async fn without_javascript_the_error_comes_back_to_the_form_page(pool: PgPool) 
     assert!(location.starts_with(&app.url("/privacy?")), "{location}");
     assert!(location.contains("__err="), "{location}");
 
-    let page = app.client.get(&location).send().await.unwrap();
+    let page = app.get(&location[app.base.len()..]).await;
     assert_eq!(page.status(), 200);
-    let html = page.text().await.unwrap();
+    let html = page.text();
     let alert = html
         .split("id=\"locale-error\"")
         .nth(1)

@@ -1,5 +1,5 @@
 use app::ssr::{mail::Mailer, AppState, Settings};
-use reqwest::header::{HeaderMap, HeaderValue, ACCEPT};
+use http::HeaderMap;
 use sqlx::PgPool;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -11,8 +11,6 @@ pub struct TestApp {
     pub pool: PgPool,
     pub mail: SmtpSink,
     pub state: AppState,
-    /// Follows no redirects, so tests see them.
-    pub client: reqwest::Client,
 }
 
 /// The site built by `cargo leptos build`, when there is one; tests that
@@ -55,11 +53,95 @@ pub async fn spawn_app_with_site(pool: PgPool, site_root: PathBuf) -> TestApp {
         pool,
         mail,
         state,
-        client: reqwest::Client::builder()
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .expect("client"),
     }
+}
+
+/// A response read whole, so tests can look at it without awaiting.
+pub struct TestResponse {
+    status: u16,
+    headers: HeaderMap,
+    pub body: Vec<u8>,
+}
+
+impl TestResponse {
+    pub fn status(&self) -> u16 {
+        self.status
+    }
+
+    pub fn headers(&self) -> &HeaderMap {
+        &self.headers
+    }
+
+    pub fn text(&self) -> String {
+        String::from_utf8(self.body.clone()).expect("a UTF-8 body")
+    }
+
+    pub fn json<T: serde::de::DeserializeOwned>(&self) -> T {
+        serde_json::from_slice(&self.body).expect("a JSON body")
+    }
+}
+
+/// How a request is sent: `ureq` is a small blocking client that, unlike
+/// reqwest, leaves the features of the server's own hyper and rustls alone,
+/// so the tests reuse the release build's compiled crates.
+enum Body<'a> {
+    None,
+    Form(&'a [(&'a str, &'a str)]),
+}
+
+async fn send(
+    method: &'static str,
+    url: String,
+    headers: &[(&str, &str)],
+    body: Body<'_>,
+) -> TestResponse {
+    let headers: Vec<(String, String)> = headers
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+    let form: Option<Vec<(String, String)>> = match body {
+        Body::None => None,
+        Body::Form(pairs) => Some(
+            pairs
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
+        ),
+    };
+    tokio::task::spawn_blocking(move || {
+        let agent: ureq::Agent = ureq::Agent::config_builder()
+            .max_redirects(0)
+            .http_status_as_error(false)
+            .build()
+            .into();
+        let response = match (method, form) {
+            ("GET", _) => {
+                let mut request = agent.get(&url);
+                for (name, value) in &headers {
+                    request = request.header(name, value);
+                }
+                request.call()
+            }
+            (_, form) => {
+                let mut request = agent.post(&url);
+                for (name, value) in &headers {
+                    request = request.header(name, value);
+                }
+                request.send_form(form.unwrap_or_default())
+            }
+        }
+        .expect("the server answers");
+        let status = response.status().as_u16();
+        let headers = response.headers().clone();
+        let body = response.into_body().read_to_vec().expect("read the body");
+        TestResponse {
+            status,
+            headers,
+            body,
+        }
+    })
+    .await
+    .expect("the request thread")
 }
 
 impl TestApp {
@@ -67,8 +149,12 @@ impl TestApp {
         format!("{}{path}", self.base)
     }
 
-    pub async fn get(&self, path: &str) -> reqwest::Response {
-        self.client.get(self.url(path)).send().await.expect("GET")
+    pub async fn get(&self, path: &str) -> TestResponse {
+        self.get_with(path, &[]).await
+    }
+
+    pub async fn get_with(&self, path: &str, headers: &[(&str, &str)]) -> TestResponse {
+        send("GET", self.url(path), headers, Body::None).await
     }
 
     /// A server function call as a hydrated island makes it.
@@ -76,16 +162,11 @@ impl TestApp {
         &self,
         path: &str,
         form: &[(&str, &str)],
-        extra: HeaderMap,
-    ) -> reqwest::Response {
-        self.client
-            .post(self.url(path))
-            .header(ACCEPT, "application/json")
-            .headers(extra)
-            .form(form)
-            .send()
-            .await
-            .expect("POST")
+        headers: &[(&str, &str)],
+    ) -> TestResponse {
+        let mut all = vec![("accept", "application/json")];
+        all.extend_from_slice(headers);
+        send("POST", self.url(path), &all, Body::Form(form)).await
     }
 
     /// A form submitted by a browser without JavaScript.
@@ -94,22 +175,12 @@ impl TestApp {
         path: &str,
         form: &[(&str, &str)],
         referer: &str,
-    ) -> reqwest::Response {
-        self.client
-            .post(self.url(path))
-            .header(ACCEPT, "text/html,application/xhtml+xml")
-            .header(reqwest::header::REFERER, self.url(referer))
-            .form(form)
-            .send()
-            .await
-            .expect("POST")
+    ) -> TestResponse {
+        let referer = self.url(referer);
+        let headers = [
+            ("accept", "text/html,application/xhtml+xml"),
+            ("referer", referer.as_str()),
+        ];
+        send("POST", self.url(path), &headers, Body::Form(form)).await
     }
-}
-
-pub fn headers(pairs: &[(&'static str, &str)]) -> HeaderMap {
-    let mut map = HeaderMap::new();
-    for (name, value) in pairs {
-        map.insert(*name, HeaderValue::from_str(value).expect("header value"));
-    }
-    map
 }

@@ -1,5 +1,5 @@
-use crate::helpers::{headers, spawn_app};
-use reqwest::header::{LOCATION, SET_COOKIE};
+use crate::helpers::spawn_app;
+use http::header::{LOCATION, SET_COOKIE};
 use sqlx::PgPool;
 
 fn html_lang(html: &str) -> &str {
@@ -12,7 +12,7 @@ fn html_lang(html: &str) -> &str {
 #[sqlx::test(migrator = "app::ssr::db::MIGRATOR")]
 async fn pages_are_vietnamese_unless_the_visitor_says_otherwise(pool: PgPool) {
     let app = spawn_app(pool).await;
-    let html = app.get("/privacy").await.text().await.unwrap();
+    let html = app.get("/privacy").await.text();
     assert_eq!(html_lang(&html), "vi");
     assert!(html.contains("Quyền riêng tư và bảo vệ dữ liệu cá nhân"));
 }
@@ -20,23 +20,20 @@ async fn pages_are_vietnamese_unless_the_visitor_says_otherwise(pool: PgPool) {
 #[sqlx::test(migrator = "app::ssr::db::MIGRATOR")]
 async fn the_browser_language_is_followed_and_the_cookie_wins_over_it(pool: PgPool) {
     let app = spawn_app(pool).await;
-    let get = |h: reqwest::header::HeaderMap| app.client.get(app.url("/privacy")).headers(h).send();
-
-    let html = get(headers(&[("accept-language", "en-GB,en;q=0.8")]))
+    let html = app
+        .get_with("/privacy", &[("accept-language", "en-GB,en;q=0.8")])
         .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+        .text();
     assert_eq!(html_lang(&html), "en");
     assert!(html.contains("Privacy and personal data protection"));
 
-    let html = get(headers(&[("accept-language", "en"), ("cookie", "lang=vi")]))
+    let html = app
+        .get_with(
+            "/privacy",
+            &[("accept-language", "en"), ("cookie", "lang=vi")],
+        )
         .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+        .text();
     assert_eq!(html_lang(&html), "vi");
 }
 
@@ -66,11 +63,7 @@ async fn choosing_a_language_sets_a_lasting_cookie_and_returns_to_the_page(pool:
 
     // Island fetch: a 200 that tells the client where to go.
     let res = app
-        .call(
-            "/api/locale",
-            &[("locale", "vi"), ("next", "/")],
-            headers(&[]),
-        )
+        .call("/api/locale", &[("locale", "vi"), ("next", "/")], &[])
         .await;
     assert_eq!(res.status(), 200);
     assert_eq!(res.headers()[LOCATION], "/");

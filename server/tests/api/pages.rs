@@ -1,5 +1,5 @@
-use crate::helpers::{headers, spawn_app};
-use reqwest::header::{CACHE_CONTROL, CONTENT_ENCODING, CONTENT_SECURITY_POLICY, VARY};
+use crate::helpers::spawn_app;
+use http::header::{CACHE_CONTROL, CONTENT_ENCODING, CONTENT_SECURITY_POLICY, VARY};
 use serde_json::Value;
 use sqlx::PgPool;
 
@@ -24,7 +24,7 @@ async fn the_home_page_lists_the_offices_read_from_the_database(pool: PgPool) {
 
     let res = app.get("/").await;
     assert_eq!(res.status(), 200);
-    let html = res.text().await.unwrap();
+    let html = res.text();
     for text in [
         "Trụ sở Ban Tiếp công dân Trung ương, Hà Nội",
         "Trụ sở Thanh tra Chính phủ",
@@ -53,7 +53,7 @@ async fn the_offices_api_returns_offices_with_their_hours(pool: PgPool) {
         .unwrap();
     let res = app.get("/api/offices").await;
     assert_eq!(res.status(), 200);
-    let offices: Value = res.json().await.unwrap();
+    let offices: Value = res.json();
     let offices = offices.as_array().unwrap();
     assert_eq!(offices.len(), 2);
     assert_eq!(offices[0]["slug"], "tw-ha-noi");
@@ -73,7 +73,7 @@ async fn an_unknown_path_is_a_404_page(pool: PgPool) {
     let app = spawn_app(pool).await;
     let res = app.get("/khong-co").await;
     assert_eq!(res.status(), 404);
-    assert!(res.text().await.unwrap().contains("Không tìm thấy trang"));
+    assert!(res.text().contains("Không tìm thấy trang"));
 }
 
 #[sqlx::test(migrator = "app::ssr::db::MIGRATOR")]
@@ -99,7 +99,7 @@ async fn pages_carry_security_cache_and_request_id_headers(pool: PgPool) {
         .expect("a nonce in the policy");
     assert!(nonce.len() >= 16);
     assert!(csp.contains("frame-ancestors 'none'"));
-    let html = res.text().await.unwrap();
+    let html = res.text();
     assert!(
         html.contains(&format!("nonce=\"{nonce}\"")),
         "the script uses the nonce"
@@ -119,12 +119,8 @@ async fn html_is_compressed_for_browsers_that_accept_it(pool: PgPool) {
     let app = spawn_app(pool).await;
     for (accept, expected) in [("br, gzip", "br"), ("gzip", "gzip")] {
         let res = app
-            .client
-            .get(app.url("/privacy"))
-            .headers(headers(&[("accept-encoding", accept)]))
-            .send()
-            .await
-            .unwrap();
+            .get_with("/privacy", &[("accept-encoding", accept)])
+            .await;
         assert_eq!(res.status(), 200);
         assert_eq!(res.headers()[CONTENT_ENCODING], expected);
     }
