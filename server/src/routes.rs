@@ -55,11 +55,20 @@ pub fn router(app: AppState, leptos: LeptosOptions) -> Router {
             &format!("/{}", leptos.site_pkg_dir),
             assets::pkg_service(&leptos),
         )
+        .merge(public_files(&leptos))
         .fallback(leptos_axum::file_and_error_handler_with_context::<
             ServerState,
             _,
         >(context, shell));
     http_layers::wrap(router).with_state(state)
+}
+
+fn public_files(leptos: &LeptosOptions) -> Router<ServerState> {
+    assets::PUBLIC_FILES
+        .iter()
+        .fold(Router::new(), |router, name| {
+            router.route_service(&format!("/{name}"), assets::public_file(leptos, name))
+        })
 }
 
 /// Context every page and server function can use: the app state and the

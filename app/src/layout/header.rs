@@ -1,5 +1,5 @@
 use crate::error::AppError;
-use crate::i18n::{td, td_string};
+use crate::i18n::td;
 use crate::locale::{describe, use_locale, LanguageSwitch, SetLocale};
 use leptos::prelude::*;
 use leptos::server_fn::{error::ServerFnUrlError, ServerFn};
@@ -37,7 +37,7 @@ pub fn Header() -> impl IntoView {
         <a class="skip-link" href="#main">{td!(locale, site.skip_to_content)}</a>
         <header class="site-header">
             <div class="site-header__inner">
-                <A href="/" attr:class="brand" attr:aria-label=td_string!(locale, site.home_link)>
+                <A href="/" attr:class="brand">
                     <span class="brand__emblem" aria-hidden="true"></span>
                     <span class="brand__text">
                         <span class="brand__name">{td!(locale, site.name)}</span>

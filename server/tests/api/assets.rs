@@ -56,6 +56,7 @@ async fn the_favicon_is_served(pool: PgPool) {
     let app = spawn_app_with_site(pool, site.clone()).await;
     let res = app.get("/favicon.ico").await;
     assert_eq!(res.status(), 200);
+    assert_eq!(res.headers()[CACHE_CONTROL], "public, max-age=86400");
     assert!(res.headers()[CONTENT_TYPE]
         .to_str()
         .unwrap()
