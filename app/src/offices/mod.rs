@@ -6,7 +6,7 @@ pub mod repo;
 mod view;
 
 pub use hours::{group_by_hours, DayRange, Session};
-pub use view::{OfficeCard, OfficeList};
+pub use view::{OfficeCard, OfficeList, OfficesUnavailable};
 
 use crate::error::AppError;
 use crate::i18n::Locale;
@@ -24,6 +24,15 @@ pub struct Office {
     pub email: Option<String>,
     /// Opening sessions, sorted by weekday then start time.
     pub hours: Vec<Session>,
+}
+
+impl Office {
+    /// The `tel:` link for the office's phone, digits only.
+    pub fn tel_href(&self) -> Option<String> {
+        self.phone
+            .as_ref()
+            .map(|p| format!("tel:{}", p.replace([' ', '.'], "")))
+    }
 }
 
 /// A text kept in both languages; English falls back to Vietnamese when the

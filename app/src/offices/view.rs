@@ -26,13 +26,15 @@ pub fn OfficeList(offices: Vec<Office>) -> impl IntoView {
 pub fn OfficeCard(office: Office) -> impl IntoView {
     let locale = use_locale();
     let heading_id = format!("office-{}", office.slug);
-    let phone = office.phone.map(|phone| {
-        let tel = format!("tel:{}", phone.replace([' ', '.'], ""));
-        view! {
-            <dt>{td!(locale, office.phone)}</dt>
-            <dd><a href=tel>{phone}</a></dd>
-        }
-    });
+    let phone = office
+        .tel_href()
+        .zip(office.phone.clone())
+        .map(|(tel, phone)| {
+            view! {
+                <dt>{td!(locale, office.phone)}</dt>
+                <dd><a href=tel>{phone}</a></dd>
+            }
+        });
     let email = office.email.map(|email| {
         let mailto = format!("mailto:{email}");
         view! {
@@ -58,6 +60,17 @@ pub fn OfficeCard(office: Office) -> impl IntoView {
             <dl class="office__hours">{hours}</dl>
             <p class="hint">{td!(locale, office.hours_note)}</p>
         </article>
+    }
+}
+
+/// Said instead of the offices when they could not be read.
+#[component]
+pub fn OfficesUnavailable() -> impl IntoView {
+    let locale = use_locale();
+    view! {
+        <p class="notice notice--error" role="alert">
+            {td!(locale, home.offices_unavailable)}
+        </p>
     }
 }
 

@@ -1,6 +1,6 @@
 use crate::i18n::{td, td_string};
 use crate::locale::use_locale;
-use crate::offices::list_offices;
+use crate::offices::{list_offices, OfficesUnavailable};
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -16,17 +16,12 @@ pub fn ContactPage() -> impl IntoView {
         <Suspense>
             {move || Suspend::new(async move {
                 let Ok(offices) = offices.await else {
-                    return view! {
-                        <p class="notice notice--error" role="alert">
-                            {td!(locale, home.offices_unavailable)}
-                        </p>
-                    }
-                    .into_any();
+                    return view! { <OfficesUnavailable /> }.into_any();
                 };
                 offices
                     .into_iter()
                     .map(|office| {
-                        let tel = office.phone.as_ref().map(|p| format!("tel:{}", p.replace([' ', '.'], "")));
+                        let tel = office.tel_href();
                         view! {
                             <section class="contact-card">
                                 <h2>{office.name.get(locale).to_owned()}</h2>

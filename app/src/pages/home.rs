@@ -1,6 +1,6 @@
 use crate::i18n::{td, td_string};
 use crate::locale::use_locale;
-use crate::offices::{list_offices, OfficeList};
+use crate::offices::{list_offices, OfficeList, OfficesUnavailable};
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -21,12 +21,7 @@ pub fn HomePage() -> impl IntoView {
                 {move || Suspend::new(async move {
                     match offices.await {
                         Ok(offices) => view! { <OfficeList offices /> }.into_any(),
-                        Err(_) => view! {
-                            <p class="notice notice--error" role="alert">
-                                {td!(locale, home.offices_unavailable)}
-                            </p>
-                        }
-                        .into_any(),
+                        Err(_) => view! { <OfficesUnavailable /> }.into_any(),
                     }
                 })}
             </Suspense>
