@@ -29,9 +29,10 @@ pub enum AppError {
     /// HTTP 404.
     #[error("not found")]
     NotFound,
-    /// The record changed under the request, e.g. a slot filled up (HTTP 409).
-    #[error("conflict")]
-    Conflict,
+    /// The request clashes with the state of the record, e.g. a slot filled
+    /// up (HTTP 409).
+    #[error("conflict: {reason:?}")]
+    Conflict { reason: ConflictReason },
     /// Too many attempts from this address or for this record (HTTP 429).
     #[error("rate limited")]
     RateLimited { retry_after_secs: u32 },
@@ -54,6 +55,8 @@ struct WireError {
     fields: Vec<FieldError>,
     #[serde(default)]
     retry_after_secs: u32,
+    #[serde(default)]
+    reason: ConflictReason,
 }
 
 #[derive(Deserialize)]
@@ -80,12 +83,43 @@ impl From<WireError> for AppError {
             Kind::Unauthorized => Self::Unauthorized,
             Kind::Forbidden => Self::Forbidden,
             Kind::NotFound => Self::NotFound,
-            Kind::Conflict => Self::Conflict,
+            Kind::Conflict => Self::Conflict {
+                reason: wire.reason,
+            },
             Kind::RateLimited => Self::RateLimited {
                 retry_after_secs: wire.retry_after_secs,
             },
             Kind::Internal => Self::Internal,
             Kind::Network => Self::Network,
+        }
+    }
+}
+
+/// Why a request clashes with the record it acts on.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ConflictReason {
+    /// The record changed under the request.
+    #[default]
+    Changed,
+    /// The slot has no place left (or is no longer offered).
+    SlotFull,
+    /// This citizen already holds an active booking at this office.
+    AlreadyBooked,
+    /// Too late: the minimum notice before the appointment has passed.
+    TooLate,
+    /// The booking's status does not allow this action.
+    InvalidTransition,
+}
+
+impl ConflictReason {
+    pub fn message(self, locale: Locale) -> &'static str {
+        match self {
+            Self::Changed => td_string!(locale, errors.conflict),
+            Self::SlotFull => td_string!(locale, errors.slot_full),
+            Self::AlreadyBooked => td_string!(locale, errors.already_booked),
+            Self::TooLate => td_string!(locale, errors.too_late),
+            Self::InvalidTransition => td_string!(locale, errors.invalid_transition),
         }
     }
 }
@@ -109,6 +143,22 @@ pub struct FieldError {
 pub enum ValidationCode {
     Required,
     UnsupportedLocale,
+    TooLong,
+    TooShort,
+    InvalidName,
+    InvalidCitizenId,
+    InvalidPhone,
+    InvalidEmail,
+    InvalidChoice,
+    InvalidText,
+    InvalidPartySize,
+    RepresentativesRequired,
+    TooManyRepresentatives,
+    InvalidRepresentative,
+    ConsentRequired,
+    InvalidCode,
+    InvalidDate,
+    InvalidSlot,
 }
 
 impl ValidationCode {
@@ -117,6 +167,24 @@ impl ValidationCode {
         match self {
             Self::Required => td_string!(locale, validation.required),
             Self::UnsupportedLocale => td_string!(locale, validation.unsupported_locale),
+            Self::TooLong => td_string!(locale, validation.too_long),
+            Self::TooShort => td_string!(locale, validation.too_short),
+            Self::InvalidName => td_string!(locale, validation.invalid_name),
+            Self::InvalidCitizenId => td_string!(locale, validation.invalid_citizen_id),
+            Self::InvalidPhone => td_string!(locale, validation.invalid_phone),
+            Self::InvalidEmail => td_string!(locale, validation.invalid_email),
+            Self::InvalidChoice => td_string!(locale, validation.invalid_choice),
+            Self::InvalidText => td_string!(locale, validation.invalid_text),
+            Self::InvalidPartySize => td_string!(locale, validation.invalid_party_size),
+            Self::RepresentativesRequired => {
+                td_string!(locale, validation.representatives_required)
+            }
+            Self::TooManyRepresentatives => td_string!(locale, validation.too_many_representatives),
+            Self::InvalidRepresentative => td_string!(locale, validation.invalid_representative),
+            Self::ConsentRequired => td_string!(locale, validation.consent_required),
+            Self::InvalidCode => td_string!(locale, validation.invalid_code),
+            Self::InvalidDate => td_string!(locale, validation.invalid_date),
+            Self::InvalidSlot => td_string!(locale, validation.invalid_slot),
         }
     }
 }
@@ -147,7 +215,7 @@ impl AppError {
             Self::Unauthorized => 401,
             Self::Forbidden => 403,
             Self::NotFound => 404,
-            Self::Conflict => 409,
+            Self::Conflict { .. } => 409,
             Self::RateLimited { .. } => 429,
             Self::Internal | Self::Network => 500,
         }
@@ -172,7 +240,7 @@ impl AppError {
             Self::Unauthorized => td_string!(locale, errors.unauthorized),
             Self::Forbidden => td_string!(locale, errors.forbidden),
             Self::NotFound => td_string!(locale, errors.not_found),
-            Self::Conflict => td_string!(locale, errors.conflict),
+            Self::Conflict { reason } => reason.message(locale),
             Self::RateLimited { .. } => td_string!(locale, errors.rate_limited),
             Self::Internal => td_string!(locale, errors.internal),
             Self::Network => td_string!(locale, errors.network),
@@ -228,7 +296,9 @@ mod tests {
             AppError::Unauthorized,
             AppError::Forbidden,
             AppError::NotFound,
-            AppError::Conflict,
+            AppError::Conflict {
+                reason: ConflictReason::SlotFull,
+            },
             AppError::RateLimited {
                 retry_after_secs: 90,
             },
@@ -253,7 +323,12 @@ mod tests {
             (AppError::Unauthorized, 401),
             (AppError::Forbidden, 403),
             (AppError::NotFound, 404),
-            (AppError::Conflict, 409),
+            (
+                AppError::Conflict {
+                    reason: ConflictReason::AlreadyBooked,
+                },
+                409,
+            ),
             (
                 AppError::RateLimited {
                     retry_after_secs: 60,
@@ -269,7 +344,13 @@ mod tests {
 
     #[test]
     fn messages_exist_in_both_languages_and_differ() {
-        for err in [AppError::Internal, AppError::NotFound, AppError::Conflict] {
+        for err in [
+            AppError::Internal,
+            AppError::NotFound,
+            AppError::Conflict {
+                reason: ConflictReason::TooLate,
+            },
+        ] {
             let vi = err.message(Locale::vi);
             let en = err.message(Locale::en);
             assert!(!vi.is_empty() && !en.is_empty());

@@ -16,6 +16,9 @@ struct DemoOffice {
     email: &'static str,
     /// (ISO weekday, opens, closes)
     hours: &'static [(i16, &'static str, &'static str)],
+    /// Length of a slot and bookings per slot (see the schedule migration).
+    slot_minutes: i16,
+    capacity: i16,
 }
 
 const WEEKDAYS_TWO_SESSIONS: &[(i16, &str, &str)] = &[
@@ -53,6 +56,8 @@ const OFFICES: &[DemoOffice] = &[
         phone: "024 3000 0001",
         email: "tiepdan.hanoi@tiepdan.local",
         hours: WEEKDAYS_TWO_SESSIONS,
+        slot_minutes: 30,
+        capacity: 4,
     },
     DemoOffice {
         slug: "thanh-tra-chinh-phu",
@@ -63,6 +68,8 @@ const OFFICES: &[DemoOffice] = &[
         phone: "024 3000 0002",
         email: "tiepdan.ttcp@tiepdan.local",
         hours: INSPECTORATE_HOURS,
+        slot_minutes: 30,
+        capacity: 3,
     },
 ];
 
@@ -88,6 +95,8 @@ pub enum DemoError {
 pub struct DemoSummary {
     pub offices: usize,
     pub staff: usize,
+    /// Slots inserted or updated for the coming weeks.
+    pub slots: u64,
 }
 
 /// Loads or refreshes the demo offices and staff accounts in one transaction.
@@ -125,12 +134,14 @@ pub async fn seed(pool: &PgPool, settings: &Settings) -> Result<DemoSummary, Dem
             .await?;
         for &(weekday, opens, closes) in office.hours {
             sqlx::query!(
-                "INSERT INTO opening_hours (office_id, weekday, opens, closes)
-                 VALUES ($1, $2, $3::text::time, $4::text::time)",
+                "INSERT INTO opening_hours (office_id, weekday, opens, closes, slot_minutes, capacity)
+                 VALUES ($1, $2, $3::text::time, $4::text::time, $5, $6)",
                 id,
                 weekday,
                 opens,
                 closes,
+                office.slot_minutes,
+                office.capacity,
             )
             .execute(&mut *tx)
             .await?;
@@ -173,9 +184,11 @@ pub async fn seed(pool: &PgPool, settings: &Settings) -> Result<DemoSummary, Dem
         .await?;
     }
     tx.commit().await?;
+    let slots = app::booking::schedule::generate(pool).await?.upserted;
     Ok(DemoSummary {
         offices: OFFICES.len(),
         staff: STAFF.len(),
+        slots,
     })
 }
 

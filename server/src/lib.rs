@@ -11,6 +11,7 @@ pub mod http_layers;
 pub mod routes;
 pub mod serve;
 pub mod telemetry;
+pub mod workers;
 
 pub use routes::router;
 pub use serve::serve;

@@ -33,8 +33,8 @@ async fn run(command: &str) -> Result<(), String> {
                     .await
                     .map_err(|e| e.to_string())?;
                 println!(
-                    "demo data: {} offices, {} staff accounts",
-                    summary.offices, summary.staff
+                    "demo data: {} offices, {} staff accounts, {} slots updated",
+                    summary.offices, summary.staff, summary.slots
                 );
             }
             Ok(())

@@ -67,6 +67,8 @@ pub async fn serve(settings: Settings) -> Result<(), StartError> {
     let addr = settings.listen_addr;
     let state = app_state(settings)?;
     db::MIGRATOR.run(&state.pool).await?;
+    crate::workers::maintain(&state).await;
+    crate::workers::spawn(state.clone());
 
     let listener = tokio::net::TcpListener::bind(addr)
         .await
@@ -79,9 +81,13 @@ pub async fn serve(settings: Settings) -> Result<(), StartError> {
         });
     tracing::info!("Tiếp dân is listening on http://{addr}");
     println!("Tiếp dân is running at http://{addr} (Ctrl-C to stop)");
-    axum::serve(listener, router(state, options))
-        .with_graceful_shutdown(shutdown_signal())
-        .await?;
+    // Connection info gives rate limits the client's address.
+    axum::serve(
+        listener,
+        router(state, options).into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await?;
     tracing::info!("stopped");
     Ok(())
 }

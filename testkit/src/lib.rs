@@ -38,6 +38,30 @@ impl ReceivedMail {
             .and_then(|m| m.body_text(0).map(|t| t.into_owned()))
     }
 
+    /// The decoded HTML body, if the message has one.
+    pub fn html(&self) -> Option<String> {
+        let message = mail_parser::MessageParser::default().parse(&self.raw)?;
+        message.html_body.first()?;
+        message.body_html(0).map(|t| t.into_owned())
+    }
+
+    /// Attachments as (file name, content as text).
+    pub fn attachments(&self) -> Vec<(String, String)> {
+        use mail_parser::MimeHeaders as _;
+        let Some(message) = mail_parser::MessageParser::default().parse(&self.raw) else {
+            return Vec::new();
+        };
+        message
+            .attachments()
+            .map(|part| {
+                (
+                    part.attachment_name().unwrap_or_default().to_owned(),
+                    String::from_utf8_lossy(part.contents()).into_owned(),
+                )
+            })
+            .collect()
+    }
+
     /// The decoded `From` header, e.g. `Tiếp dân <no-reply@tiepdan.local>`.
     pub fn from_header(&self) -> Option<String> {
         let message = mail_parser::MessageParser::default().parse(&self.raw)?;
@@ -56,6 +80,8 @@ impl ReceivedMail {
             "from": self.from_header(),
             "subject": self.subject(),
             "text": self.text(),
+            "html": self.html(),
+            "attachments": self.attachments().into_iter().map(|(name, _)| name).collect::<Vec<_>>(),
             "raw": String::from_utf8_lossy(&self.raw),
         })
     }

@@ -5,7 +5,7 @@
 //! mail server never loses a booking (see the booking issue).
 
 use super::settings::Settings;
-use lettre::message::{header::ContentType, Mailbox};
+use lettre::message::{header::ContentType, Attachment, Mailbox, MultiPart, SinglePart};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use secrecy::ExposeSecret;
 
@@ -15,6 +15,10 @@ pub struct Email {
     pub to: Mailbox,
     pub subject: String,
     pub text: String,
+    /// The same content as HTML, sent as an alternative to the text.
+    pub html: Option<String>,
+    /// An iCalendar (`.ics`) attachment: file name and content.
+    pub ics: Option<(String, String)>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -23,6 +27,8 @@ pub enum MailError {
     Config(#[source] lettre::transport::smtp::Error),
     #[error("the message could not be built: {0}")]
     Build(#[from] lettre::error::Error),
+    #[error("invalid content type")]
+    ContentType,
     #[error("the SMTP server refused or could not be reached: {0}")]
     Send(#[from] lettre::transport::smtp::Error),
 }
@@ -56,14 +62,37 @@ impl Mailer {
         })
     }
 
-    /// Sends one plain-text message, UTF-8 encoded.
+    /// Sends one message, UTF-8 encoded: plain text, or text and HTML
+    /// alternatives, with the calendar attachment if there is one.
     pub async fn send(&self, email: &Email) -> Result<(), MailError> {
-        let message = Message::builder()
+        let builder = Message::builder()
             .from(self.from.clone())
             .to(email.to.clone())
-            .subject(email.subject.clone())
-            .header(ContentType::TEXT_PLAIN)
-            .body(email.text.clone())?;
+            .subject(email.subject.clone());
+        let message = match (&email.html, &email.ics) {
+            (None, None) => builder
+                .header(ContentType::TEXT_PLAIN)
+                .body(email.text.clone())?,
+            (html, ics) => {
+                let body = match html {
+                    Some(html) => {
+                        MultiPart::alternative_plain_html(email.text.clone(), html.clone())
+                    }
+                    None => MultiPart::mixed().singlepart(SinglePart::plain(email.text.clone())),
+                };
+                let body = match ics {
+                    Some((name, content)) => MultiPart::mixed().multipart(body).singlepart(
+                        Attachment::new(name.clone()).body(
+                            content.clone(),
+                            ContentType::parse("text/calendar; charset=utf-8; method=PUBLISH")
+                                .map_err(|_| MailError::ContentType)?,
+                        ),
+                    ),
+                    None => body,
+                };
+                builder.multipart(body)?
+            }
+        };
         self.transport.send(message).await?;
         Ok(())
     }

@@ -1,8 +1,11 @@
 //! Server-only parts of the app: state, settings, database, mail and the glue
 //! between [`AppError`](crate::error::AppError) and HTTP.
 
+pub mod client;
 pub mod db;
+pub mod limits;
 pub mod mail;
+pub mod outbox;
 pub mod respond;
 pub mod settings;
 pub mod state;

@@ -4,6 +4,7 @@
 //! that matches `make run`. Production refuses to start without the variables
 //! that must never silently fall back (database, mail server, public address).
 
+use ipnet::IpNet;
 use lettre::message::Mailbox;
 use secrecy::SecretString;
 use std::net::SocketAddr;
@@ -37,6 +38,17 @@ pub struct Settings {
     pub site_root: PathBuf,
     /// `DEMO_PASSWORD`: password of the demo staff accounts (never in production).
     pub demo_password: SecretString,
+    /// `TRUSTED_PROXIES`: comma-separated addresses or CIDR ranges whose
+    /// `X-Forwarded-For` is believed. Default: loopback only.
+    pub trusted_proxies: Vec<IpNet>,
+    /// `BOOKING_ATTEMPTS_PER_HOUR`: booking, cancel and move requests one
+    /// client address may make per hour.
+    pub booking_attempts_per_hour: u32,
+    /// `LOOKUP_FAILURES_PER_15_MIN`: failed look-ups (wrong code or phone) one
+    /// client address may make per 15 minutes before it gets 429.
+    pub lookup_failures_per_15_min: u32,
+    /// `OUTBOX_POLL_MS`: how often each instance looks for mail to send.
+    pub outbox_poll_ms: u64,
 }
 
 /// A variable that is missing or malformed, named so the operator can fix it.
@@ -111,6 +123,21 @@ impl Settings {
             demo_password: lookup("DEMO_PASSWORD")
                 .unwrap_or_else(|| "tiepdan-demo".into())
                 .into(),
+            trusted_proxies: trusted_proxies(
+                lookup("TRUSTED_PROXIES").unwrap_or_else(|| "127.0.0.0/8,::1/128".into()),
+            )?,
+            booking_attempts_per_hour: parse(
+                "BOOKING_ATTEMPTS_PER_HOUR",
+                lookup("BOOKING_ATTEMPTS_PER_HOUR").unwrap_or_else(|| "30".into()),
+            )?,
+            lookup_failures_per_15_min: parse(
+                "LOOKUP_FAILURES_PER_15_MIN",
+                lookup("LOOKUP_FAILURES_PER_15_MIN").unwrap_or_else(|| "10".into()),
+            )?,
+            outbox_poll_ms: parse(
+                "OUTBOX_POLL_MS",
+                lookup("OUTBOX_POLL_MS").unwrap_or_else(|| "1000".into()),
+            )?,
         })
     }
 
@@ -128,6 +155,23 @@ where
         var,
         reason: format!("{e}"),
     })
+}
+
+/// Reads `a.b.c.d, e.f.g.h/24, ::1`: a bare address is a one-host range.
+fn trusted_proxies(value: String) -> Result<Vec<IpNet>, SettingsError> {
+    value
+        .split(',')
+        .map(str::trim)
+        .filter(|item| !item.is_empty())
+        .map(|item| {
+            item.parse::<IpNet>()
+                .or_else(|_| item.parse::<std::net::IpAddr>().map(IpNet::from))
+                .map_err(|_| SettingsError {
+                    var: "TRUSTED_PROXIES",
+                    reason: format!("{item:?} is not an IP address or CIDR range"),
+                })
+        })
+        .collect()
 }
 
 fn public_url(value: String) -> Result<String, SettingsError> {
@@ -186,6 +230,27 @@ mod tests {
         .unwrap();
         assert_eq!(s.public_url, "https://tiepdan.example.gov.vn");
         assert!(s.secure_cookies());
+    }
+
+    #[test]
+    fn trusted_proxies_default_to_loopback_and_parse_lists() {
+        let s = settings(&[]).unwrap();
+        assert!(s
+            .trusted_proxies
+            .iter()
+            .any(|n| n.contains(&"127.0.0.1".parse::<std::net::IpAddr>().unwrap())));
+        assert!(!s
+            .trusted_proxies
+            .iter()
+            .any(|n| n.contains(&"10.0.0.1".parse::<std::net::IpAddr>().unwrap())));
+        let s = settings(&[("TRUSTED_PROXIES", "10.0.0.0/8, 192.168.1.5")]).unwrap();
+        assert_eq!(s.trusted_proxies.len(), 2);
+        assert_eq!(
+            settings(&[("TRUSTED_PROXIES", "proxy.local")])
+                .unwrap_err()
+                .var,
+            "TRUSTED_PROXIES"
+        );
     }
 
     #[test]

@@ -1,6 +1,6 @@
 use app::ssr::{AppEnv, Settings};
 use secrecy::ExposeSecret;
-use server::demo::{seed, DemoError, DemoSummary};
+use server::demo::{seed, DemoError};
 use sqlx::PgPool;
 
 fn dev_settings() -> Settings {
@@ -10,13 +10,10 @@ fn dev_settings() -> Settings {
 #[sqlx::test(migrator = "app::ssr::db::MIGRATOR")]
 async fn demo_data_loads_two_offices_and_three_staff_accounts(pool: PgPool) {
     let settings = dev_settings();
-    assert_eq!(
-        seed(&pool, &settings).await.unwrap(),
-        DemoSummary {
-            offices: 2,
-            staff: 3
-        }
-    );
+    let summary = seed(&pool, &settings).await.unwrap();
+    assert_eq!((summary.offices, summary.staff), (2, 3));
+    // Weekdays of the next 30 days: at least four weeks of two sessions.
+    assert!(summary.slots > 2 * 4 * 5 * 8, "{summary:?}");
 
     let names: Vec<String> = sqlx::query_scalar("SELECT name_vi FROM offices ORDER BY position")
         .fetch_all(&pool)
@@ -71,7 +68,8 @@ async fn loading_demo_data_twice_changes_nothing(pool: PgPool) {
                SELECT o.id::text || o.slug AS x FROM offices o
                UNION ALL SELECT office_id::text || weekday || opens FROM opening_hours
                UNION ALL SELECT id::text || email || password_hash FROM staff_accounts
-               UNION ALL SELECT staff_id::text || office_id FROM staff_offices) t",
+               UNION ALL SELECT staff_id::text || office_id FROM staff_offices
+               UNION ALL SELECT id::text || starts_at || capacity || withdrawn FROM slots) t",
         )
         .fetch_one(&pool)
         .await

@@ -24,14 +24,33 @@ pub async fn spawn_app(pool: PgPool) -> TestApp {
 }
 
 pub async fn spawn_app_with_site(pool: PgPool, site_root: PathBuf) -> TestApp {
+    spawn(pool, site_root, &[]).await
+}
+
+/// A server with some settings overridden, e.g. a rate limit.
+pub async fn spawn_app_with(pool: PgPool, overrides: &[(&str, &str)]) -> TestApp {
+    spawn(pool, built_site_root(), overrides).await
+}
+
+async fn spawn(pool: PgPool, site_root: PathBuf, overrides: &[(&str, &str)]) -> TestApp {
     server::telemetry::init();
     let mail = SmtpSink::start().expect("start the SMTP sink");
     let site_root = site_root.display().to_string();
-    let settings = Settings::from_lookup(|name| match name {
-        "APP_ENV" => Some("test".into()),
-        "SMTP_URL" => Some(mail.url()),
-        "LEPTOS_SITE_ROOT" => Some(site_root.clone()),
-        _ => None,
+    let overrides: Vec<(String, String)> = overrides
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+    let settings = Settings::from_lookup(|name| {
+        if let Some((_, value)) = overrides.iter().find(|(k, _)| k == name) {
+            return Some(value.clone());
+        }
+        match name {
+            "APP_ENV" => Some("test".into()),
+            "SMTP_URL" => Some(mail.url()),
+            "LEPTOS_SITE_ROOT" => Some(site_root.clone()),
+            "OUTBOX_POLL_MS" => Some("100".into()),
+            _ => None,
+        }
     })
     .expect("test settings");
     let options = server::serve::leptos_options(&settings);
@@ -40,19 +59,47 @@ pub async fn spawn_app_with_site(pool: PgPool, site_root: PathBuf) -> TestApp {
         mailer: Mailer::new(&settings).expect("mailer"),
         settings: Arc::new(settings),
     };
+    let base = listen(state.clone(), options).await;
+    server::workers::spawn_outbox(state.clone());
+    TestApp {
+        base,
+        pool,
+        mail,
+        state,
+    }
+}
+
+/// Serves `state` on a free port, as `serve` does; returns the base URL.
+async fn listen(state: AppState, options: leptos::config::LeptosOptions) -> String {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .expect("bind");
     let addr = listener.local_addr().expect("local addr");
-    let router = server::router(state.clone(), options);
+    let router = server::router(state, options)
+        .into_make_service_with_connect_info::<std::net::SocketAddr>();
     tokio::spawn(async move {
         axum::serve(listener, router).await.expect("serve");
     });
-    TestApp {
-        base: format!("http://{addr}"),
-        pool,
-        mail,
-        state,
+    format!("http://{addr}")
+}
+
+impl TestApp {
+    /// A second server instance on the same database, with its own
+    /// connection pool, as another machine behind the load balancer.
+    pub async fn second_instance(&self) -> String {
+        let pool = sqlx::postgres::PgPoolOptions::new()
+            .max_connections(10)
+            .connect_with((*self.pool.connect_options()).clone())
+            .await
+            .expect("second pool");
+        let settings = (*self.state.settings).clone();
+        let options = server::serve::leptos_options(&settings);
+        let state = AppState {
+            pool,
+            mailer: self.state.mailer.clone(),
+            settings: Arc::new(settings),
+        };
+        listen(state, options).await
     }
 }
 
@@ -182,5 +229,44 @@ impl TestApp {
             ("referer", referer.as_str()),
         ];
         send("POST", self.url(path), &headers, Body::Form(form)).await
+    }
+}
+
+/// A JSON server function call to any base URL (e.g. a second instance).
+pub async fn post_json(url: &str, form: &[(&str, &str)]) -> TestResponse {
+    send(
+        "POST",
+        url.to_owned(),
+        &[("accept", "application/json")],
+        Body::Form(form),
+    )
+    .await
+}
+
+impl TestApp {
+    /// Waits (without blocking the runtime the outbox worker shares) for a
+    /// message to `recipient` whose subject contains `subject_part`.
+    pub async fn mail_to(&self, recipient: &str, subject_part: &str) -> testkit::ReceivedMail {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(15);
+        loop {
+            let found = self.mail.messages().into_iter().find(|m| {
+                m.envelope_to.iter().any(|to| to == recipient)
+                    && m.subject().is_some_and(|s| s.contains(subject_part))
+            });
+            if let Some(message) = found {
+                return message;
+            }
+            let subjects: Vec<String> = self
+                .mail
+                .messages()
+                .iter()
+                .filter_map(|m| m.subject())
+                .collect();
+            assert!(
+                std::time::Instant::now() < deadline,
+                "no message to {recipient} about {subject_part:?}; got {subjects:?}"
+            );
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
     }
 }

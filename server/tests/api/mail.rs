@@ -10,6 +10,8 @@ async fn a_message_goes_through_smtp_and_reads_back_intact(pool: PgPool) {
         to: "Nguyễn Văn An <an.nguyen@example.vn>".parse().unwrap(),
         subject: "Lịch tiếp công dân đã được xác nhận".into(),
         text: "Kính gửi ông Nguyễn Văn An,\n\nLịch hẹn của ông đã được xác nhận.\n".into(),
+        html: None,
+        ics: None,
     };
     app.state
         .mailer
@@ -51,6 +53,8 @@ async fn an_unreachable_mail_server_is_an_error_not_a_hang() {
         to: "a@example.vn".parse().unwrap(),
         subject: "x".into(),
         text: "x".into(),
+        html: None,
+        ics: None,
     };
     let result = tokio::time::timeout(Duration::from_secs(30), mailer.send(&email)).await;
     assert!(

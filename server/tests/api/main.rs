@@ -2,10 +2,13 @@
 //! database per test (`#[sqlx::test]`) and a real SMTP sink.
 
 mod assets;
+mod booking;
 mod demo;
+mod docs;
 mod errors;
 mod health;
 mod helpers;
 mod locale;
 mod mail;
 mod pages;
+mod schedule;

@@ -1,0 +1,257 @@
+//! Citizen booking: slots, booking, look-up, cancel and move.
+//!
+//! The server functions here are the public booking API (`docs/api.md`);
+//! the pages in [`pages`](crate::pages) post their forms to the same
+//! endpoints. All rules live on the server, in [`repo`] (SQL) and
+//! [`validate`] (fields, shared with the browser).
+
+pub mod code;
+#[cfg(feature = "ssr")]
+pub mod notify;
+#[cfg(feature = "ssr")]
+pub mod repo;
+#[cfg(feature = "ssr")]
+pub mod schedule;
+#[cfg(feature = "ssr")]
+mod service;
+pub mod time;
+pub mod validate;
+
+pub use code::BookingCode;
+pub use validate::Topic;
+
+use crate::error::AppError;
+use leptos::prelude::*;
+use leptos::server_fn::codec::GetUrl;
+use serde::{Deserialize, Serialize};
+
+/// Version of the consent text shown on the booking form; stored with each
+/// booking so that what the citizen agreed to can always be shown later.
+pub const CONSENT_VERSION: &str = "2026-11-28";
+
+/// A bookable slot. Times are RFC 3339 in Vietnam time (`+07:00`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SlotInfo {
+    pub id: i64,
+    pub starts_at: String,
+    pub ends_at: String,
+    pub capacity: i16,
+    pub remaining: i16,
+}
+
+/// What `POST /api/bookings/create` answers.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BookingCreated {
+    pub code: String,
+    pub status: BookingStatus,
+    pub starts_at: String,
+    pub office: String,
+}
+
+/// Where a booking stands (PRODUCT.md, "Booking statuses").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BookingStatus {
+    Requested,
+    Confirmed,
+    CheckedIn,
+    Completed,
+    Rejected,
+    Cancelled,
+    NoShow,
+}
+
+impl BookingStatus {
+    pub fn parse(raw: &str) -> Option<Self> {
+        Some(match raw {
+            "requested" => Self::Requested,
+            "confirmed" => Self::Confirmed,
+            "checked_in" => Self::CheckedIn,
+            "completed" => Self::Completed,
+            "rejected" => Self::Rejected,
+            "cancelled" => Self::Cancelled,
+            "no_show" => Self::NoShow,
+            _ => return None,
+        })
+    }
+
+    /// Whether the citizen may still cancel or move it (before the notice).
+    pub fn changeable(self) -> bool {
+        matches!(self, Self::Requested | Self::Confirmed)
+    }
+}
+
+/// An office as a booking shows it, in the reader's language.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OfficeSummary {
+    pub slug: String,
+    pub name: String,
+    pub address: String,
+}
+
+/// One change in a booking's history.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HistoryEntry {
+    pub at: String,
+    pub status: String,
+}
+
+/// A booking as its holder sees it after proving who they are. The CCCD and
+/// phone are never sent back; the e-mail only as "given or not".
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BookingDetails {
+    pub code: String,
+    pub status: BookingStatus,
+    pub office: OfficeSummary,
+    pub slot_id: i64,
+    pub starts_at: String,
+    pub ends_at: String,
+    pub full_name: String,
+    pub topic: Topic,
+    pub party_size: i16,
+    pub representatives: Vec<String>,
+    pub email_given: bool,
+    /// Whether cancel and move are still possible (status and notice).
+    pub changeable: bool,
+    pub history: Vec<HistoryEntry>,
+}
+
+/// The bookable slots of an office over `days` days from `from`
+/// (default: today, 14 days; at most 62).
+#[server(endpoint = "slots", input = GetUrl)]
+pub async fn list_slots(
+    office: String,
+    #[server(default)] from: Option<String>,
+    #[server(default)] days: Option<String>,
+) -> Result<Vec<SlotInfo>, AppError> {
+    crate::ssr::respond(service::list_slots(office, from, days).await)
+}
+
+/// Books a slot. Form fields as named; `representatives` holds one name per
+/// line; `consent` must be `true` (or `on`, as a checkbox sends it).
+#[allow(clippy::too_many_arguments)]
+#[server(endpoint = "bookings/create")]
+pub async fn create_booking(
+    #[server(default)] slot_id: String,
+    #[server(default)] full_name: String,
+    #[server(default)] citizen_id: String,
+    #[server(default)] phone: String,
+    #[server(default)] email: String,
+    #[server(default)] topic: String,
+    #[server(default)] summary: String,
+    #[server(default)] party_size: String,
+    #[server(default)] representatives: String,
+    #[server(default)] needs: String,
+    #[server(default)] interpreter: Option<String>,
+    #[server(default)] consent: Option<String>,
+    #[server(default)] request_id: Option<String>,
+) -> Result<BookingCreated, AppError> {
+    let form = service::BookingForm {
+        slot_id,
+        full_name,
+        citizen_id,
+        phone,
+        email,
+        topic,
+        summary,
+        party_size,
+        representatives,
+        needs,
+        interpreter,
+        consent,
+        request_id,
+    };
+    crate::ssr::respond(service::create(form).await)
+}
+
+/// Finds a booking by its code and the phone number it was made with. A
+/// wrong code and a wrong phone give the same 404.
+#[server(endpoint = "bookings/lookup")]
+pub async fn lookup_booking(
+    #[server(default)] code: String,
+    #[server(default)] phone: String,
+) -> Result<BookingDetails, AppError> {
+    crate::ssr::respond(service::lookup(code, phone).await)
+}
+
+/// Cancels a booking, identified by code + phone or by its private link's
+/// `token`.
+#[server(endpoint = "bookings/cancel")]
+pub async fn cancel_booking(
+    #[server(default)] code: String,
+    #[server(default)] phone: String,
+    #[server(default)] token: String,
+    #[server(default)] reason: String,
+) -> Result<BookingDetails, AppError> {
+    crate::ssr::respond(service::cancel(code, phone, token, reason).await)
+}
+
+/// Moves a booking to another slot of the same office, atomically.
+#[server(endpoint = "bookings/reschedule")]
+pub async fn reschedule_booking(
+    #[server(default)] code: String,
+    #[server(default)] phone: String,
+    #[server(default)] token: String,
+    #[server(default)] slot_id: String,
+) -> Result<BookingDetails, AppError> {
+    crate::ssr::respond(service::reschedule(code, phone, token, slot_id).await)
+}
+
+/// A day in the booking calendar.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CalendarDay {
+    /// `YYYY-MM-DD`.
+    pub date: String,
+    /// ISO weekday, 1 = Monday.
+    pub weekday: u8,
+    pub state: DayState,
+    /// Places left in slots still bookable that day.
+    pub free: i64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DayState {
+    Open,
+    Full,
+    Closed,
+}
+
+/// What the booking page shows: the office, its calendar and, for the chosen
+/// day, the bookable slots.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BookingPageData {
+    pub office: OfficeSummary,
+    pub days: Vec<CalendarDay>,
+    /// The chosen day (or the first open one), `YYYY-MM-DD`.
+    pub day: Option<String>,
+    pub slots: Vec<SlotInfo>,
+}
+
+/// Data of the booking page (internal to the site; see `docs/api.md`).
+#[server(endpoint = "pages/booking", input = GetUrl)]
+pub async fn load_booking_page(
+    office: String,
+    #[server(default)] day: Option<String>,
+) -> Result<BookingPageData, AppError> {
+    crate::ssr::respond(service::page_data(office, day).await)
+}
+
+/// What the private manage page shows.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ManagePageData {
+    pub booking: BookingDetails,
+    /// The ticket's QR code (of the booking code), as SVG markup.
+    pub qr_svg: String,
+    /// Calendar for moving, when the booking can still move.
+    pub calendar: Option<BookingPageData>,
+}
+
+/// Data of the manage page, from the private link's token (internal).
+#[server(endpoint = "pages/manage")]
+pub async fn load_manage_page(
+    token: String,
+    #[server(default)] day: Option<String>,
+) -> Result<ManagePageData, AppError> {
+    crate::ssr::respond(service::manage_page(token, day).await)
+}

@@ -1,0 +1,260 @@
+//! The e-mails a booking sends, in the language it was made in, and its
+//! calendar file. Subjects carry the booking code only: never a name, CCCD,
+//! phone or address.
+
+use super::repo::BookingRow;
+use crate::ssr::outbox::Outgoing;
+use chrono::{DateTime, Datelike, Utc};
+use chrono_tz::Asia::Ho_Chi_Minh;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MailKind {
+    Received,
+    Cancelled,
+    Moved,
+    Reminder,
+}
+
+impl MailKind {
+    fn as_str(self) -> &'static str {
+        match self {
+            Self::Received => "booking_received",
+            Self::Cancelled => "booking_cancelled",
+            Self::Moved => "booking_moved",
+            Self::Reminder => "booking_reminder",
+        }
+    }
+}
+
+/// The private manage link for `token`.
+pub fn manage_url(public_url: &str, token: &str) -> String {
+    format!("{public_url}/my-booking?t={token}")
+}
+
+/// The message for `kind`, or `None` when the citizen gave no e-mail.
+pub fn message(kind: MailKind, b: &BookingRow, public_url: &str, token: &str) -> Option<Outgoing> {
+    let to = b.email.clone()?;
+    let en = b.locale == "en";
+    let code = super::BookingCode::parse(&b.code)
+        .map(|c| c.display())
+        .unwrap_or_else(|_| b.code.clone());
+    let office = if en {
+        b.office_name_en.as_deref().unwrap_or(&b.office_name_vi)
+    } else {
+        &b.office_name_vi
+    };
+    let address = if en {
+        b.office_address_en
+            .as_deref()
+            .unwrap_or(&b.office_address_vi)
+    } else {
+        &b.office_address_vi
+    };
+    let when = when(b.starts_at, b.ends_at, en);
+    let link = (!token.is_empty()).then(|| manage_url(public_url, token));
+    let rebook = format!("{public_url}/book/{}", b.office_slug);
+
+    let (subject, lead, action) = match (kind, en) {
+        (MailKind::Received, false) => (
+            format!("Tiếp dân: đã nhận yêu cầu đặt lịch {code}"),
+            "Chúng tôi đã nhận yêu cầu đặt lịch tiếp công dân của ông/bà. Lịch hẹn đang chờ trụ sở xác nhận; ông/bà sẽ nhận e-mail khi lịch được xác nhận.",
+            "Xem, đổi hoặc hủy lịch hẹn",
+        ),
+        (MailKind::Received, true) => (
+            format!("Tiếp dân: booking request {code} received"),
+            "We have received your request for a citizen reception appointment. It is waiting for the office to confirm it; you will get an e-mail when it is confirmed.",
+            "View, move or cancel your appointment",
+        ),
+        (MailKind::Cancelled, false) => (
+            format!("Tiếp dân: lịch hẹn {code} đã được hủy"),
+            "Lịch hẹn tiếp công dân của ông/bà đã được hủy theo yêu cầu. Nếu cần, ông/bà có thể đặt lịch mới.",
+            "Đặt lịch mới",
+        ),
+        (MailKind::Cancelled, true) => (
+            format!("Tiếp dân: appointment {code} cancelled"),
+            "Your citizen reception appointment has been cancelled as you asked. You can book a new one whenever you need.",
+            "Book a new appointment",
+        ),
+        (MailKind::Moved, false) => (
+            format!("Tiếp dân: lịch hẹn {code} đã được đổi giờ"),
+            "Lịch hẹn của ông/bà đã được chuyển sang thời gian mới dưới đây. Lịch mới đang chờ trụ sở xác nhận.",
+            "Xem, đổi hoặc hủy lịch hẹn",
+        ),
+        (MailKind::Moved, true) => (
+            format!("Tiếp dân: appointment {code} moved"),
+            "Your appointment has been moved to the new time below. The new time is waiting for the office to confirm it.",
+            "View, move or cancel your appointment",
+        ),
+        (MailKind::Reminder, false) => (
+            format!("Tiếp dân: nhắc lịch hẹn ngày mai {code}"),
+            "Nhắc ông/bà lịch tiếp công dân vào ngày mai. Nếu không thể đến, vui lòng hủy lịch để nhường chỗ cho người khác.",
+            "Hủy lịch hẹn này",
+        ),
+        (MailKind::Reminder, true) => (
+            format!("Tiếp dân: your appointment tomorrow {code}"),
+            "A reminder of your citizen reception appointment tomorrow. If you cannot come, please cancel it so that someone else can take the place.",
+            "Cancel this appointment",
+        ),
+    };
+    let target = match kind {
+        MailKind::Cancelled => Some(rebook),
+        _ => link.clone(),
+    };
+    let (l_code, l_when, l_where, l_bring, bring) = if en {
+        (
+            "Booking code",
+            "When",
+            "Where",
+            "Bring",
+            "your citizen identity card (CCCD) or passport, and any papers about your matter.",
+        )
+    } else {
+        ("Mã lịch hẹn", "Thời gian", "Địa điểm", "Mang theo", "căn cước công dân (CCCD) hoặc hộ chiếu và giấy tờ liên quan đến nội dung cần trình bày.")
+    };
+    let mut text =
+        format!("{lead}\n\n{l_code}: {code}\n{l_when}: {when}\n{l_where}: {office}, {address}\n");
+    if kind != MailKind::Cancelled {
+        text.push_str(&format!("{l_bring}: {bring}\n"));
+    }
+    if let Some(url) = &target {
+        text.push_str(&format!("\n{action}: {url}\n"));
+    }
+    text.push_str(if en {
+        "\n— Tiếp dân, Central Citizen Reception Board\nThis message was sent automatically; please do not reply.\n"
+    } else {
+        "\n— Tiếp dân, Ban Tiếp công dân Trung ương\nThư gửi tự động, vui lòng không trả lời.\n"
+    });
+
+    let mut html = format!(
+        "<!DOCTYPE html><html lang=\"{lang}\"><body style=\"font-family:sans-serif;line-height:1.5\"><p>{lead}</p><table>\
+         <tr><th align=\"left\">{l_code}</th><td><strong>{code}</strong></td></tr>\
+         <tr><th align=\"left\">{l_when}</th><td>{when}</td></tr>\
+         <tr><th align=\"left\">{l_where}</th><td>{office}, {address}</td></tr>",
+        lang = if en { "en" } else { "vi" },
+        lead = escape(lead),
+        code = escape(&code),
+        when = escape(&when),
+        office = escape(office),
+        address = escape(address),
+    );
+    if kind != MailKind::Cancelled {
+        html.push_str(&format!(
+            "<tr><th align=\"left\">{l_bring}</th><td>{}</td></tr>",
+            escape(bring)
+        ));
+    }
+    html.push_str("</table>");
+    if let Some(url) = &target {
+        html.push_str(&format!(
+            "<p><a href=\"{}\">{}</a></p>",
+            escape(url),
+            escape(action)
+        ));
+    }
+    html.push_str("</body></html>");
+
+    let ics = matches!(kind, MailKind::Received | MailKind::Moved)
+        .then(|| ics(b, office, address, link.as_deref(), en));
+    Some(Outgoing {
+        kind: kind.as_str(),
+        booking_id: Some(b.id),
+        to,
+        subject,
+        text,
+        html,
+        ics,
+    })
+}
+
+/// The appointment as an iCalendar file.
+pub fn ics(b: &BookingRow, office: &str, address: &str, link: Option<&str>, en: bool) -> String {
+    use icalendar::{Calendar, Component, Event, EventLike};
+    let code = super::BookingCode::parse(&b.code)
+        .map(|c| c.display())
+        .unwrap_or_else(|_| b.code.clone());
+    let summary = if en {
+        format!("Citizen reception – {office}")
+    } else {
+        format!("Tiếp công dân – {office}")
+    };
+    let mut description = if en {
+        format!("Booking code: {code}")
+    } else {
+        format!("Mã lịch hẹn: {code}")
+    };
+    if let Some(link) = link {
+        description.push_str(&format!("\n{link}"));
+    }
+    let event = Event::new()
+        .uid(&format!("{}@tiepdan", b.code))
+        .summary(&summary)
+        .location(address)
+        .description(&description)
+        .starts(b.starts_at)
+        .ends(b.ends_at)
+        .done();
+    Calendar::new().push(event).done().to_string()
+}
+
+/// `Thứ Hai, 01/12/2026, 08:00–08:30` (Vietnam time).
+pub fn when(starts: DateTime<Utc>, ends: DateTime<Utc>, en: bool) -> String {
+    let s = starts.with_timezone(&Ho_Chi_Minh);
+    let e = ends.with_timezone(&Ho_Chi_Minh);
+    let day = s.weekday().number_from_monday() as usize - 1;
+    let name = if en {
+        [
+            "Monday",
+            "Tuesday",
+            "Wednesday",
+            "Thursday",
+            "Friday",
+            "Saturday",
+            "Sunday",
+        ][day]
+    } else {
+        [
+            "Thứ Hai",
+            "Thứ Ba",
+            "Thứ Tư",
+            "Thứ Năm",
+            "Thứ Sáu",
+            "Thứ Bảy",
+            "Chủ nhật",
+        ][day]
+    };
+    format!(
+        "{name}, {}, {}–{}",
+        s.format("%d/%m/%Y"),
+        s.format("%H:%M"),
+        e.format("%H:%M")
+    )
+}
+
+fn escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    #[test]
+    fn times_read_in_vietnam_time() {
+        let s = Utc.with_ymd_and_hms(2026, 12, 1, 1, 0, 0).unwrap();
+        let e = Utc.with_ymd_and_hms(2026, 12, 1, 1, 30, 0).unwrap();
+        assert_eq!(when(s, e, false), "Thứ Ba, 01/12/2026, 08:00–08:30");
+        assert_eq!(when(s, e, true), "Tuesday, 01/12/2026, 08:00–08:30");
+    }
+
+    #[test]
+    fn html_is_escaped() {
+        assert_eq!(
+            escape("<a href=\"x\">&</a>"),
+            "&lt;a href=&quot;x&quot;&gt;&amp;&lt;/a&gt;"
+        );
+    }
+}

@@ -1,0 +1,553 @@
+//! What the booking server functions do: read and validate the request,
+//! apply rate limits, call [`repo`](super::repo), and shape the answer (or
+//! the redirect, for a browser posting a plain form).
+
+use super::notify::{self, MailKind};
+use super::repo::{self, BookError, BookingRow, NewBooking, SlotProblem};
+use super::{
+    validate, BookingCode, BookingCreated, BookingDetails, BookingPageData, BookingStatus,
+    CalendarDay, HistoryEntry, ManagePageData, OfficeSummary, SlotInfo, Topic,
+};
+use crate::error::{AppError, ConflictReason, FieldError, ValidationCode};
+use crate::i18n::Locale;
+use crate::locale::use_locale;
+use crate::ssr::{app_state, client, limits, respond::is_plain_form_post, AppState};
+use chrono::{DateTime, Datelike, NaiveDate, SecondsFormat, Utc};
+use chrono_tz::Asia::Ho_Chi_Minh;
+use unicode_normalization::UnicodeNormalization;
+
+const HOUR: i32 = 3600;
+const QUARTER: i32 = 900;
+
+/// The raw booking form, every field as the client sent it.
+pub struct BookingForm {
+    pub slot_id: String,
+    pub full_name: String,
+    pub citizen_id: String,
+    pub phone: String,
+    pub email: String,
+    pub topic: String,
+    pub summary: String,
+    pub party_size: String,
+    pub representatives: String,
+    pub needs: String,
+    pub interpreter: Option<String>,
+    pub consent: Option<String>,
+    pub request_id: Option<String>,
+}
+
+/// Collects per-field problems so a form shows all of them at once.
+struct Checker {
+    locale: Locale,
+    fields: Vec<FieldError>,
+}
+
+impl Checker {
+    fn new(locale: Locale) -> Self {
+        Self {
+            locale,
+            fields: Vec::new(),
+        }
+    }
+
+    fn check<T>(&mut self, field: &str, result: Result<T, ValidationCode>) -> Option<T> {
+        match result {
+            Ok(value) => Some(value),
+            Err(code) => {
+                self.fields.push(FieldError::new(field, code, self.locale));
+                None
+            }
+        }
+    }
+
+    fn finish(self) -> Result<(), AppError> {
+        if self.fields.is_empty() {
+            Ok(())
+        } else {
+            Err(AppError::Validation {
+                fields: self.fields,
+            })
+        }
+    }
+}
+
+fn nfc(text: String) -> String {
+    text.nfc().collect()
+}
+
+pub fn rfc3339(at: DateTime<Utc>) -> String {
+    at.with_timezone(&Ho_Chi_Minh)
+        .to_rfc3339_opts(SecondsFormat::Secs, false)
+}
+
+fn today_vn() -> NaiveDate {
+    Utc::now().with_timezone(&Ho_Chi_Minh).date_naive()
+}
+
+fn slot_id(raw: &str) -> Result<i64, ValidationCode> {
+    let raw = raw.trim();
+    if raw.is_empty() {
+        return Err(ValidationCode::Required);
+    }
+    raw.parse::<i64>()
+        .ok()
+        .filter(|id| *id > 0)
+        .ok_or(ValidationCode::InvalidSlot)
+}
+
+fn parse_date(raw: &str) -> Result<NaiveDate, ValidationCode> {
+    NaiveDate::parse_from_str(raw.trim(), "%Y-%m-%d").map_err(|_| ValidationCode::InvalidDate)
+}
+
+async fn office(state: &AppState, slug: &str) -> Result<repo::OfficeRow, AppError> {
+    repo::office_by_slug(&state.pool, slug.trim())
+        .await?
+        .ok_or(AppError::NotFound)
+}
+
+fn office_summary(row: &repo::OfficeRow, locale: Locale) -> OfficeSummary {
+    let en = locale == Locale::en;
+    OfficeSummary {
+        slug: row.slug.clone(),
+        name: if en {
+            row.name_en.clone().unwrap_or_else(|| row.name_vi.clone())
+        } else {
+            row.name_vi.clone()
+        },
+        address: if en {
+            row.address_en
+                .clone()
+                .unwrap_or_else(|| row.address_vi.clone())
+        } else {
+            row.address_vi.clone()
+        },
+    }
+}
+
+fn slot_info(row: &repo::SlotRow) -> SlotInfo {
+    SlotInfo {
+        id: row.id,
+        starts_at: rfc3339(row.starts_at),
+        ends_at: rfc3339(row.ends_at),
+        capacity: row.capacity,
+        remaining: row.capacity - row.taken,
+    }
+}
+
+fn book_error(error: BookError, locale: Locale, slot_field: &str) -> AppError {
+    match error {
+        BookError::Slot(SlotProblem::Full) => AppError::Conflict {
+            reason: ConflictReason::SlotFull,
+        },
+        BookError::Slot(SlotProblem::NotBookable) => {
+            AppError::invalid(slot_field, ValidationCode::InvalidSlot, locale)
+        }
+        BookError::AlreadyBooked => AppError::Conflict {
+            reason: ConflictReason::AlreadyBooked,
+        },
+        BookError::InvalidTransition => AppError::Conflict {
+            reason: ConflictReason::InvalidTransition,
+        },
+        BookError::TooLate => AppError::Conflict {
+            reason: ConflictReason::TooLate,
+        },
+        BookError::Db(e) => e.into(),
+    }
+}
+
+fn mailer(
+    state: &AppState,
+    kind: MailKind,
+) -> impl Fn(&BookingRow, &str) -> Option<crate::ssr::outbox::Outgoing> + Send + Sync + '_ {
+    move |booking, token| notify::message(kind, booking, &state.settings.public_url, token)
+}
+
+fn client_key(state: &AppState, action: &str) -> String {
+    format!(
+        "{action}:{}",
+        client::client_key(&state.settings.trusted_proxies)
+    )
+}
+
+/// `GET /api/slots`.
+pub async fn list_slots(
+    office_slug: String,
+    from: Option<String>,
+    days: Option<String>,
+) -> Result<Vec<SlotInfo>, AppError> {
+    let state = app_state()?;
+    let locale = use_locale();
+    let mut checker = Checker::new(locale);
+    let from = match from.as_deref().map(str::trim).filter(|f| !f.is_empty()) {
+        Some(raw) => checker.check("from", parse_date(raw)),
+        None => Some(today_vn()),
+    };
+    let days = match days.as_deref().map(str::trim).filter(|d| !d.is_empty()) {
+        Some(raw) => checker.check(
+            "days",
+            raw.parse::<i32>()
+                .ok()
+                .filter(|d| (1..=62).contains(d))
+                .ok_or(ValidationCode::InvalidChoice),
+        ),
+        None => Some(14),
+    };
+    checker.finish()?;
+    let (Some(from), Some(days)) = (from, days) else {
+        return Err(AppError::BadRequest);
+    };
+    let office = office(&state, &office_slug).await?;
+    let slots = repo::bookable_slots(&state.pool, office.id, from, days).await?;
+    Ok(slots.iter().map(slot_info).collect())
+}
+
+/// `POST /api/bookings/create`.
+pub async fn create(form: BookingForm) -> Result<BookingCreated, AppError> {
+    let state = app_state()?;
+    let locale = use_locale();
+    limits::hit(
+        &state.pool,
+        &client_key(&state, "book"),
+        HOUR,
+        state.settings.booking_attempts_per_hour,
+    )
+    .await?;
+
+    let mut c = Checker::new(locale);
+    let slot = c.check("slot_id", slot_id(&form.slot_id));
+    let full_name = c.check("full_name", validate::full_name(&nfc(form.full_name)));
+    let citizen_id = c.check("citizen_id", validate::citizen_id(&form.citizen_id));
+    let phone = c.check("phone", validate::phone(&form.phone));
+    let email = c.check("email", validate::email(&form.email));
+    let topic = c.check("topic", Topic::parse(&form.topic));
+    let summary = c.check("summary", validate::summary(&nfc(form.summary)));
+    let party_size = c.check("party_size", validate::party_size(&form.party_size));
+    let representatives = c.check(
+        "representatives",
+        validate::representatives(&nfc(form.representatives), party_size),
+    );
+    let needs = c.check("needs", validate::needs(&nfc(form.needs)));
+    c.check("consent", validate::consent(form.consent.as_deref()));
+    c.finish()?;
+    let (
+        Some(slot_id),
+        Some(full_name),
+        Some(citizen_id),
+        Some(phone),
+        Some(email),
+        Some(topic),
+        Some(summary),
+        Some(party_size),
+        Some(representatives),
+        Some(needs),
+    ) = (
+        slot,
+        full_name,
+        citizen_id,
+        phone,
+        email,
+        topic,
+        summary,
+        party_size,
+        representatives,
+        needs,
+    )
+    else {
+        return Err(AppError::BadRequest);
+    };
+    let new = NewBooking {
+        slot_id,
+        full_name,
+        citizen_id,
+        phone,
+        email,
+        topic,
+        summary,
+        party_size: i16::try_from(party_size).unwrap_or(i16::MAX),
+        representatives,
+        needs,
+        interpreter: validate::consent(form.interpreter.as_deref()).is_ok(),
+        locale: if locale == Locale::en { "en" } else { "vi" },
+        // A malformed id is ignored rather than refused: it only guards
+        // against double submits.
+        request_id: form
+            .request_id
+            .as_deref()
+            .and_then(|r| uuid::Uuid::parse_str(r.trim()).ok()),
+    };
+    let mail = mailer(&state, MailKind::Received);
+    let created = repo::create(&state.pool, &new, &mail)
+        .await
+        .map_err(|e| book_error(e, locale, "slot_id"))?;
+    if is_plain_form_post() {
+        leptos_axum::redirect(&format!("/my-booking?t={}", created.token));
+    }
+    let status = BookingStatus::parse(&created.booking.status).unwrap_or(BookingStatus::Requested);
+    Ok(BookingCreated {
+        code: created.booking.code.clone(),
+        status,
+        starts_at: rfc3339(created.booking.starts_at),
+        office: created.booking.office_slug.clone(),
+    })
+}
+
+/// Finds the booking a request speaks of: by private-link token, or by code
+/// and phone. Every miss counts against the client address, and answers the
+/// same 404 whichever part was wrong.
+async fn authenticate(
+    state: &AppState,
+    locale: Locale,
+    code: &str,
+    phone: &str,
+    token: &str,
+) -> Result<BookingRow, AppError> {
+    let key = client_key(state, "lookup");
+    let limit = state.settings.lookup_failures_per_15_min;
+    limits::check(&state.pool, &key, QUARTER, limit).await?;
+    let found = if !token.trim().is_empty() {
+        repo::by_token(&state.pool, token.trim()).await?
+    } else {
+        let mut c = Checker::new(locale);
+        let code = c.check("code", BookingCode::parse(code));
+        let phone = c.check("phone", validate::phone(phone));
+        c.finish()?;
+        let (Some(code), Some(phone)) = (code, phone) else {
+            return Err(AppError::BadRequest);
+        };
+        repo::by_code(&state.pool, code.as_str())
+            .await?
+            .filter(|b| b.phone == phone)
+    };
+    match found {
+        Some(booking) => Ok(booking),
+        None => {
+            limits::hit(&state.pool, &key, QUARTER, limit).await?;
+            Err(AppError::NotFound)
+        }
+    }
+}
+
+async fn details(
+    state: &AppState,
+    booking: &BookingRow,
+    locale: Locale,
+) -> Result<BookingDetails, AppError> {
+    let history = repo::history(&state.pool, booking.id).await?;
+    let status = BookingStatus::parse(&booking.status).ok_or(AppError::Internal)?;
+    let en = locale == Locale::en;
+    Ok(BookingDetails {
+        code: booking.code.clone(),
+        status,
+        office: OfficeSummary {
+            slug: booking.office_slug.clone(),
+            name: if en {
+                booking
+                    .office_name_en
+                    .clone()
+                    .unwrap_or_else(|| booking.office_name_vi.clone())
+            } else {
+                booking.office_name_vi.clone()
+            },
+            address: if en {
+                booking
+                    .office_address_en
+                    .clone()
+                    .unwrap_or_else(|| booking.office_address_vi.clone())
+            } else {
+                booking.office_address_vi.clone()
+            },
+        },
+        slot_id: booking.slot_id,
+        starts_at: rfc3339(booking.starts_at),
+        ends_at: rfc3339(booking.ends_at),
+        full_name: booking.full_name.clone(),
+        topic: Topic::parse(&booking.topic).unwrap_or(Topic::Petition),
+        party_size: booking.party_size,
+        representatives: booking.representatives.clone(),
+        email_given: booking.email.is_some(),
+        changeable: status.changeable() && booking.change_deadline > Utc::now(),
+        history: history
+            .into_iter()
+            .map(|(at, status)| HistoryEntry {
+                at: rfc3339(at),
+                status,
+            })
+            .collect(),
+    })
+}
+
+/// Sends a browser that posted a plain form to the booking's page.
+async fn redirect_to_manage(
+    state: &AppState,
+    booking: &BookingRow,
+    token: &str,
+) -> Result<(), AppError> {
+    if is_plain_form_post() {
+        let token = if token.trim().is_empty() {
+            repo::issue_lookup_token(&state.pool, booking.id).await?
+        } else {
+            token.trim().to_owned()
+        };
+        leptos_axum::redirect(&format!("/my-booking?t={token}"));
+    }
+    Ok(())
+}
+
+/// `POST /api/bookings/lookup`.
+pub async fn lookup(code: String, phone: String) -> Result<BookingDetails, AppError> {
+    let state = app_state()?;
+    let locale = use_locale();
+    let booking = authenticate(&state, locale, &code, &phone, "").await?;
+    redirect_to_manage(&state, &booking, "").await?;
+    details(&state, &booking, locale).await
+}
+
+/// `POST /api/bookings/cancel`.
+pub async fn cancel(
+    code: String,
+    phone: String,
+    token: String,
+    reason: String,
+) -> Result<BookingDetails, AppError> {
+    let state = app_state()?;
+    let locale = use_locale();
+    let booking = authenticate(&state, locale, &code, &phone, &token).await?;
+    limits::hit(
+        &state.pool,
+        &client_key(&state, "book"),
+        HOUR,
+        state.settings.booking_attempts_per_hour,
+    )
+    .await?;
+    let mut c = Checker::new(locale);
+    let reason = c.check("reason", validate::reason(&nfc(reason)));
+    c.finish()?;
+    let reason = reason.unwrap_or_default();
+    let mail = mailer(&state, MailKind::Cancelled);
+    let cancelled = repo::cancel(&state.pool, booking.id, &reason, &mail)
+        .await
+        .map_err(|e| book_error(e, locale, "slot_id"))?;
+    redirect_to_manage(&state, &cancelled, &token).await?;
+    details(&state, &cancelled, locale).await
+}
+
+/// `POST /api/bookings/reschedule`.
+pub async fn reschedule(
+    code: String,
+    phone: String,
+    token: String,
+    slot: String,
+) -> Result<BookingDetails, AppError> {
+    let state = app_state()?;
+    let locale = use_locale();
+    let booking = authenticate(&state, locale, &code, &phone, &token).await?;
+    limits::hit(
+        &state.pool,
+        &client_key(&state, "book"),
+        HOUR,
+        state.settings.booking_attempts_per_hour,
+    )
+    .await?;
+    let mut c = Checker::new(locale);
+    let slot = c.check("slot_id", slot_id(&slot));
+    c.finish()?;
+    let Some(slot) = slot else {
+        return Err(AppError::BadRequest);
+    };
+    let mail = mailer(&state, MailKind::Moved);
+    let moved = repo::reschedule(&state.pool, booking.id, slot, &mail)
+        .await
+        .map_err(|e| book_error(e, locale, "slot_id"))?;
+    redirect_to_manage(&state, &moved, &token).await?;
+    details(&state, &moved, locale).await
+}
+
+async fn calendar(
+    state: &AppState,
+    office: &repo::OfficeRow,
+    day: Option<String>,
+    locale: Locale,
+) -> Result<BookingPageData, AppError> {
+    let days: Vec<CalendarDay> = repo::calendar(&state.pool, office.id)
+        .await?
+        .into_iter()
+        .map(|(date, state, free)| CalendarDay {
+            date: date.format("%Y-%m-%d").to_string(),
+            weekday: date.weekday().number_from_monday() as u8,
+            state,
+            free,
+        })
+        .collect();
+    let chosen = day
+        .as_deref()
+        .and_then(|d| parse_date(d).ok())
+        .map(|d| d.format("%Y-%m-%d").to_string())
+        .filter(|d| days.iter().any(|c| &c.date == d))
+        .or_else(|| {
+            days.iter()
+                .find(|d| d.state == super::DayState::Open)
+                .map(|d| d.date.clone())
+        });
+    let slots = match chosen.as_deref().and_then(|d| parse_date(d).ok()) {
+        Some(date) => repo::bookable_slots(&state.pool, office.id, date, 1)
+            .await?
+            .iter()
+            .map(slot_info)
+            .collect(),
+        None => Vec::new(),
+    };
+    Ok(BookingPageData {
+        office: office_summary(office, locale),
+        days,
+        day: chosen,
+        slots,
+    })
+}
+
+/// Data for `/book/{office}`.
+pub async fn page_data(
+    office_slug: String,
+    day: Option<String>,
+) -> Result<BookingPageData, AppError> {
+    let state = app_state()?;
+    let locale = use_locale();
+    let office = office(&state, &office_slug).await?;
+    calendar(&state, &office, day, locale).await
+}
+
+/// Data for `/my-booking?t=…`.
+pub async fn manage_page(token: String, day: Option<String>) -> Result<ManagePageData, AppError> {
+    let state = app_state()?;
+    let locale = use_locale();
+    let booking = authenticate(&state, locale, "", "", &token).await?;
+    let details = details(&state, &booking, locale).await?;
+    let calendar = if details.changeable {
+        let office = office(&state, &booking.office_slug).await?;
+        Some(calendar(&state, &office, day, locale).await?)
+    } else {
+        None
+    };
+    Ok(ManagePageData {
+        qr_svg: qr_svg(&booking.code),
+        booking: details,
+        calendar,
+    })
+}
+
+/// The booking code as a QR code, inline SVG.
+fn qr_svg(code: &str) -> String {
+    use qrcode::render::svg;
+    match qrcode::QrCode::new(code.as_bytes()) {
+        Ok(qr) => {
+            let svg = qr
+                .render::<svg::Color>()
+                .min_dimensions(168, 168)
+                .quiet_zone(true)
+                .build();
+            // Inline in HTML: drop the XML declaration.
+            svg.find("<svg")
+                .map_or(svg.clone(), |i| svg[i..].to_owned())
+        }
+        Err(_) => String::new(),
+    }
+}

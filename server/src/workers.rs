@@ -1,0 +1,68 @@
+//! Background work every instance runs: sending the outbox, and keeping
+//! slots, reminders and rate-limit counters up to date. All of it is safe
+//! to run on any number of instances at once (see each function's notes).
+
+use app::booking::{notify, repo, schedule};
+use app::ssr::{limits, outbox, AppState};
+use std::time::Duration;
+
+/// Messages one outbox round takes.
+const BATCH: i64 = 20;
+
+/// Starts the workers; they stop with the runtime.
+pub fn spawn(state: AppState) {
+    spawn_outbox(state.clone());
+    tokio::spawn(maintenance_loop(state));
+}
+
+/// Starts only the outbox sender.
+pub fn spawn_outbox(state: AppState) {
+    tokio::spawn(outbox_loop(state));
+}
+
+async fn outbox_loop(state: AppState) {
+    let idle = Duration::from_millis(state.settings.outbox_poll_ms.max(50));
+    loop {
+        match outbox::deliver_due(&state.pool, &state.mailer, BATCH).await {
+            // A full batch: there may be more waiting.
+            Ok(round) if round.sent + round.retried + round.failed == BATCH as usize => continue,
+            Ok(_) => {}
+            Err(e) => tracing::warn!(error = %e, "outbox round failed"),
+        }
+        tokio::time::sleep(idle).await;
+    }
+}
+
+async fn maintenance_loop(state: AppState) {
+    let mut tick = tokio::time::interval(Duration::from_secs(600));
+    loop {
+        tick.tick().await;
+        maintain(&state).await;
+    }
+}
+
+/// One maintenance pass: slots generated ahead, tomorrow's reminders
+/// queued, old rate-limit windows dropped.
+pub async fn maintain(state: &AppState) {
+    match schedule::generate(&state.pool).await {
+        Ok(done) => tracing::info!(
+            upserted = done.upserted,
+            withdrawn = done.withdrawn,
+            deleted = done.deleted,
+            "slots generated"
+        ),
+        Err(e) => tracing::warn!(error = %e, "slot generation failed"),
+    }
+    let public_url = state.settings.public_url.clone();
+    let mail = move |b: &repo::BookingRow, token: &str| {
+        notify::message(notify::MailKind::Reminder, b, &public_url, token)
+    };
+    match repo::queue_reminders(&state.pool, &mail).await {
+        Ok(n) if n > 0 => tracing::info!(count = n, "reminders queued"),
+        Ok(_) => {}
+        Err(e) => tracing::warn!(error = %e, "queueing reminders failed"),
+    }
+    if let Err(e) = limits::purge(&state.pool).await {
+        tracing::warn!(error = %e, "purging rate limits failed");
+    }
+}
