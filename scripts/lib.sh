@@ -121,3 +121,13 @@ dev_cluster_dir() {
   fi
   echo "$dir"
 }
+
+# The environment cargo-leptos gives its builds (from [[workspace.metadata.leptos]]).
+# Some of it is baked in at compile time, so with the same values `cargo test`
+# and `cargo build` reuse the site build's crates instead of rebuilding leptos
+# and the app (and the next site build rebuilding them back).
+export_leptos_env() {
+  export LEPTOS_OUTPUT_NAME=tiepdan LEPTOS_SITE_ROOT=target/site LEPTOS_SITE_PKG_DIR=pkg \
+    LEPTOS_SITE_ADDR=127.0.0.1:3000 LEPTOS_RELOAD_PORT=3001 LEPTOS_LIB_DIR=app LEPTOS_BIN_DIR=server \
+    LEPTOS_JS_MINIFY=true LEPTOS_HASH_FILES=true LEPTOS_HASH_FILE_NAME=hash.txt
+}

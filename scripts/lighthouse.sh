@@ -17,7 +17,8 @@ fi
 curl -fsS -o /dev/null "$BASE_URL/healthz" || die "no server at $BASE_URL (start one with make run)"
 
 status=0
-for path in / /contact /privacy; do
+#   LH_PATHS   the pages (default: every public page)
+for path in ${LH_PATHS:-/ /contact /privacy /book/tw-ha-noi /my-booking}; do
   report="$LH_DIR/report.json"
   CHROME_PATH=${CHROME_PATH:-/usr/bin/chromium} "$LH_DIR/node_modules/.bin/lighthouse" "$BASE_URL$path" \
     --quiet --output=json --output-path="$report" \

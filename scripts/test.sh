@@ -10,13 +10,7 @@ source "$(dirname "$0")/lib.sh"
 "$ROOT/scripts/setup.sh" test || die "set-up failed"
 cd "$ROOT"
 export SQLX_OFFLINE=true
-# The environment cargo-leptos gives its builds (from [[workspace.metadata.leptos]]).
-# Some of it is baked in at compile time, so with the same values `cargo test`
-# reuses the site build's crates instead of rebuilding leptos and the app (and
-# the next site build rebuilding them back).
-export LEPTOS_OUTPUT_NAME=tiepdan LEPTOS_SITE_ROOT=target/site LEPTOS_SITE_PKG_DIR=pkg \
-  LEPTOS_SITE_ADDR=127.0.0.1:3000 LEPTOS_RELOAD_PORT=3001 LEPTOS_LIB_DIR=app LEPTOS_BIN_DIR=server \
-  LEPTOS_JS_MINIFY=true LEPTOS_HASH_FILES=true LEPTOS_HASH_FILE_NAME=hash.txt
+export_leptos_env
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/tiepdan-test.XXXXXX")
 chmod 755 "$WORK" # the postgres user must reach the cluster inside
@@ -79,7 +73,8 @@ app_port=$(free_port)
 export_server_env() {
   export APP_ENV=test DATABASE_URL="$e2e_db_url" SMTP_URL="smtp://127.0.0.1:$smtp_port" \
     LEPTOS_SITE_ADDR="127.0.0.1:$app_port" LEPTOS_SITE_ROOT=target/site \
-    PUBLIC_URL="http://127.0.0.1:$app_port"
+    PUBLIC_URL="http://127.0.0.1:$app_port" OUTBOX_POLL_MS=200 \
+    BOOKING_ATTEMPTS_PER_HOUR=1000 LOOKUP_FAILURES_PER_15_MIN=1000
 }
 (export_server_env; target/release/server seed-demo) || step_failed "seed-demo"
 (export_server_env; exec target/release/server serve) > "$WORK/server.log" 2>&1 &

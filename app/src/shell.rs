@@ -3,7 +3,7 @@
 use crate::i18n::td_string;
 use crate::layout::{Footer, Header};
 use crate::locale::use_locale;
-use crate::pages::{ContactPage, HomePage, NotFound, PrivacyPage};
+use crate::pages::{BookingPage, ContactPage, HomePage, ManagePage, NotFound, PrivacyPage};
 use leptos::prelude::*;
 use leptos_i18n::Locale as _;
 use leptos_meta::{provide_meta_context, HashedStylesheet, Meta, MetaTags, Title};
@@ -54,6 +54,8 @@ pub fn App() -> impl IntoView {
             <main id="main" class="page" tabindex="-1">
                 <Routes fallback=NotFound>
                     <Route path=path!("") view=HomePage ssr=SsrMode::Async />
+                    <Route path=path!("/book/:office") view=BookingPage ssr=SsrMode::Async />
+                    <Route path=path!("/my-booking") view=ManagePage ssr=SsrMode::Async />
                     <Route path=path!("/contact") view=ContactPage ssr=SsrMode::Async />
                     <Route path=path!("/privacy") view=PrivacyPage ssr=SsrMode::Async />
                 </Routes>

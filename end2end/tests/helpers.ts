@@ -22,3 +22,38 @@ export function watchForErrors(page: Page): string[] {
   });
   return problems;
 }
+
+import * as fs from "node:fs";
+import * as path from "node:path";
+
+export type Mail = { envelope_to: string[]; subject: string | null; text: string | null; html: string | null; attachments: string[] };
+
+/** Waits for a message the SMTP sink recorded for `to` whose subject contains `subject`. */
+export async function waitForMail(to: string, subject: string, timeoutMs = 15_000): Promise<Mail> {
+  const dir = process.env.MAIL_DIR;
+  if (!dir) throw new Error("MAIL_DIR is not set: run through `make test`");
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    for (const name of fs.readdirSync(dir).filter((n) => n.endsWith(".json"))) {
+      let mail: Mail;
+      try {
+        mail = JSON.parse(fs.readFileSync(path.join(dir, name), "utf8"));
+      } catch {
+        continue; // still being written
+      }
+      if (mail.envelope_to.includes(to) && (mail.subject ?? "").includes(subject)) return mail;
+    }
+    if (Date.now() > deadline) throw new Error(`no mail to ${to} about "${subject}"`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+/** A CCCD no other test uses (province 001, then 9 random digits). */
+export function uniqueCitizenId(): string {
+  return "001" + String(Math.floor(Math.random() * 1e9)).padStart(9, "0");
+}
+
+/** The islands of the citizen forms mark themselves once live. */
+export async function waitForFormGuard(page: Page) {
+  await expect(page.locator('.form-guard[data-hydrated="true"]').first()).toBeAttached();
+}

@@ -5,6 +5,7 @@
 //! database and mail sink.
 
 pub mod assets;
+pub mod calendar;
 pub mod demo;
 pub mod health;
 pub mod http_layers;

@@ -1,6 +1,6 @@
 //! The router: pages, server functions, assets and probes.
 
-use crate::{assets, health, http_layers};
+use crate::{assets, calendar, health, http_layers};
 use app::locale::negotiate;
 use app::shell::{shell, App};
 use app::ssr::AppState;
@@ -46,6 +46,7 @@ pub fn router(app: AppState, leptos: LeptosOptions) -> Router {
     let router = Router::new()
         .route("/healthz", get(health::alive))
         .route("/readyz", get(health::ready))
+        .route("/my-booking/calendar.ics", get(calendar::download))
         .route("/api/{*fn_name}", any(server_fn_handler))
         .leptos_routes_with_context(&state, routes, context.clone(), {
             let leptos = leptos.clone();

@@ -22,7 +22,8 @@ pub fn spawn_outbox(state: AppState) {
 
 async fn outbox_loop(state: AppState) {
     let idle = Duration::from_millis(state.settings.outbox_poll_ms.max(50));
-    loop {
+    // A closed pool means the server is shutting down.
+    while !state.pool.is_closed() {
         match outbox::deliver_due(&state.pool, &state.mailer, BATCH).await {
             // A full batch: there may be more waiting.
             Ok(round) if round.sent + round.retried + round.failed == BATCH as usize => continue,
@@ -34,7 +35,9 @@ async fn outbox_loop(state: AppState) {
 }
 
 async fn maintenance_loop(state: AppState) {
-    let mut tick = tokio::time::interval(Duration::from_secs(600));
+    // `serve` ran one pass at start-up; the next is due a period later.
+    let period = Duration::from_secs(600);
+    let mut tick = tokio::time::interval_at(tokio::time::Instant::now() + period, period);
     loop {
         tick.tick().await;
         maintain(&state).await;
@@ -42,7 +45,7 @@ async fn maintenance_loop(state: AppState) {
 }
 
 /// One maintenance pass: slots generated ahead, tomorrow's reminders
-/// queued, old rate-limit windows dropped.
+/// queued, old form drafts and rate-limit windows dropped.
 pub async fn maintain(state: &AppState) {
     match schedule::generate(&state.pool).await {
         Ok(done) => tracing::info!(
@@ -61,6 +64,9 @@ pub async fn maintain(state: &AppState) {
         Ok(n) if n > 0 => tracing::info!(count = n, "reminders queued"),
         Ok(_) => {}
         Err(e) => tracing::warn!(error = %e, "queueing reminders failed"),
+    }
+    if let Err(e) = repo::purge_drafts(&state.pool).await {
+        tracing::warn!(error = %e, "purging form drafts failed");
     }
     if let Err(e) = limits::purge(&state.pool).await {
         tracing::warn!(error = %e, "purging rate limits failed");

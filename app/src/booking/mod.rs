@@ -6,6 +6,7 @@
 //! [`validate`] (fields, shared with the browser).
 
 pub mod code;
+mod guard;
 #[cfg(feature = "ssr")]
 pub mod notify;
 #[cfg(feature = "ssr")]
@@ -16,6 +17,8 @@ pub mod schedule;
 mod service;
 pub mod time;
 pub mod validate;
+pub mod view;
+pub use guard::FormGuard;
 
 pub use code::BookingCode;
 pub use validate::Topic;
@@ -226,6 +229,26 @@ pub struct BookingPageData {
     /// The chosen day (or the first open one), `YYYY-MM-DD`.
     pub day: Option<String>,
     pub slots: Vec<SlotInfo>,
+    /// What the citizen typed, when a plain form post was refused.
+    #[serde(default)]
+    pub draft: Option<Draft>,
+}
+
+/// The booking form as it was sent, to fill it in again.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Draft {
+    pub slot_id: String,
+    pub full_name: String,
+    pub citizen_id: String,
+    pub phone: String,
+    pub email: String,
+    pub topic: String,
+    pub summary: String,
+    pub party_size: String,
+    pub representatives: String,
+    pub needs: String,
+    pub interpreter: bool,
+    pub consent: bool,
 }
 
 /// Data of the booking page (internal to the site; see `docs/api.md`).

@@ -10,6 +10,10 @@ use sha2::{Digest, Sha256};
 use sqlx::{PgPool, Postgres, Transaction};
 use uuid::Uuid;
 
+// Dates become instants with `date::timestamp AT TIME ZONE 'Asia/Ho_Chi_Minh'`:
+// the explicit `::timestamp` matters, since a bare `date AT TIME ZONE` is read
+// as a UTC instant converted the other way, seven hours off.
+
 pub const ONE_ACTIVE_INDEX: &str = "bookings_one_active_per_citizen";
 
 /// An office by slug, with its booking rules.
@@ -61,10 +65,10 @@ pub async fn bookable_slots(
           AND NOT s.withdrawn
           AND s.taken < s.capacity
           AND s.starts_at >= now() + make_interval(mins => o.min_notice_minutes)
-          AND s.starts_at < ((now() AT TIME ZONE 'Asia/Ho_Chi_Minh')::date + o.horizon_days + 1)
+          AND s.starts_at < ((now() AT TIME ZONE 'Asia/Ho_Chi_Minh')::date + o.horizon_days + 1)::timestamp
                             AT TIME ZONE 'Asia/Ho_Chi_Minh'
-          AND s.starts_at >= $2::date AT TIME ZONE 'Asia/Ho_Chi_Minh'
-          AND s.starts_at < ($2::date + $3::int) AT TIME ZONE 'Asia/Ho_Chi_Minh'
+          AND s.starts_at >= $2::date::timestamp AT TIME ZONE 'Asia/Ho_Chi_Minh'
+          AND s.starts_at < ($2::date + $3::int)::timestamp AT TIME ZONE 'Asia/Ho_Chi_Minh'
         ORDER BY s.starts_at
         "#,
         office,
@@ -97,8 +101,8 @@ pub async fn calendar(
         FROM days
         CROSS JOIN o
         LEFT JOIN slots s ON s.office_id = o.id AND NOT s.withdrawn
-             AND s.starts_at >= days.day AT TIME ZONE 'Asia/Ho_Chi_Minh'
-             AND s.starts_at < (days.day + 1) AT TIME ZONE 'Asia/Ho_Chi_Minh'
+             AND s.starts_at >= days.day::timestamp AT TIME ZONE 'Asia/Ho_Chi_Minh'
+             AND s.starts_at < (days.day + 1)::timestamp AT TIME ZONE 'Asia/Ho_Chi_Minh'
         GROUP BY days.day
         ORDER BY days.day
         "#,
@@ -278,7 +282,7 @@ pub async fn create(
           AND NOT s.withdrawn
           AND s.taken + 1 <= s.capacity
           AND s.starts_at >= now() + make_interval(mins => o.min_notice_minutes)
-          AND s.starts_at < ((now() AT TIME ZONE 'Asia/Ho_Chi_Minh')::date + o.horizon_days + 1)
+          AND s.starts_at < ((now() AT TIME ZONE 'Asia/Ho_Chi_Minh')::date + o.horizon_days + 1)::timestamp
                             AT TIME ZONE 'Asia/Ho_Chi_Minh'
         RETURNING s.office_id
         "#,
@@ -554,7 +558,7 @@ async fn try_reschedule(
           AND NOT s.withdrawn
           AND s.taken + 1 <= s.capacity
           AND s.starts_at >= now() + make_interval(mins => o.min_notice_minutes)
-          AND s.starts_at < ((now() AT TIME ZONE 'Asia/Ho_Chi_Minh')::date + o.horizon_days + 1)
+          AND s.starts_at < ((now() AT TIME ZONE 'Asia/Ho_Chi_Minh')::date + o.horizon_days + 1)::timestamp
                             AT TIME ZONE 'Asia/Ho_Chi_Minh'
         RETURNING s.id
         "#,
@@ -714,4 +718,34 @@ pub async fn queue_reminders(pool: &PgPool, mail: MailFn<'_>) -> Result<usize, s
     }
     tx.commit().await?;
     Ok(ids.len())
+}
+
+/// Keeps a refused form for ten minutes; returns its id.
+pub async fn save_draft(pool: &PgPool, data: &serde_json::Value) -> Result<Uuid, sqlx::Error> {
+    sqlx::query_scalar!(
+        "INSERT INTO form_drafts (data) VALUES ($1) RETURNING id",
+        data
+    )
+    .fetch_one(pool)
+    .await
+}
+
+/// Reads a draft once: it is deleted as it is read.
+pub async fn take_draft(pool: &PgPool, id: Uuid) -> Result<Option<serde_json::Value>, sqlx::Error> {
+    sqlx::query_scalar!(
+        "DELETE FROM form_drafts WHERE id = $1 AND expires_at > now() RETURNING data",
+        id
+    )
+    .fetch_optional(pool)
+    .await
+}
+
+/// Deletes drafts nobody came back for.
+pub async fn purge_drafts(pool: &PgPool) -> Result<u64, sqlx::Error> {
+    Ok(
+        sqlx::query!("DELETE FROM form_drafts WHERE expires_at <= now()")
+            .execute(pool)
+            .await?
+            .rows_affected(),
+    )
 }

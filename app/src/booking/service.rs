@@ -6,7 +6,7 @@ use super::notify::{self, MailKind};
 use super::repo::{self, BookError, BookingRow, NewBooking, SlotProblem};
 use super::{
     validate, BookingCode, BookingCreated, BookingDetails, BookingPageData, BookingStatus,
-    CalendarDay, HistoryEntry, ManagePageData, OfficeSummary, SlotInfo, Topic,
+    CalendarDay, Draft, HistoryEntry, ManagePageData, OfficeSummary, SlotInfo, Topic,
 };
 use crate::error::{AppError, ConflictReason, FieldError, ValidationCode};
 use crate::i18n::Locale;
@@ -201,8 +201,78 @@ pub async fn list_slots(
     Ok(slots.iter().map(slot_info).collect())
 }
 
+const DRAFT_COOKIE: &str = "td_draft";
+
+impl BookingForm {
+    fn draft(&self) -> Draft {
+        Draft {
+            slot_id: self.slot_id.clone(),
+            full_name: self.full_name.clone(),
+            citizen_id: self.citizen_id.clone(),
+            phone: self.phone.clone(),
+            email: self.email.clone(),
+            topic: self.topic.clone(),
+            summary: self.summary.clone(),
+            party_size: self.party_size.clone(),
+            representatives: self.representatives.clone(),
+            needs: self.needs.clone(),
+            interpreter: self.interpreter.is_some(),
+            consent: validate::consent(self.consent.as_deref()).is_ok(),
+        }
+    }
+}
+
 /// `POST /api/bookings/create`.
 pub async fn create(form: BookingForm) -> Result<BookingCreated, AppError> {
+    let draft = is_plain_form_post().then(|| form.draft());
+    let result = create_checked(form).await;
+    if let (Err(_), Some(draft)) = (&result, draft) {
+        // The browser goes back to the form: keep what was typed for it.
+        if let (Ok(state), Ok(data)) = (app_state(), serde_json::to_value(&draft)) {
+            match repo::save_draft(&state.pool, &data).await {
+                Ok(id) => set_draft_cookie(&state, &id.to_string(), 600),
+                Err(e) => tracing::warn!(error = %e, "could not keep the refused form"),
+            }
+        }
+    }
+    result
+}
+
+fn set_draft_cookie(state: &AppState, value: &str, max_age: u32) {
+    let secure = if state.settings.secure_cookies() {
+        "; Secure"
+    } else {
+        ""
+    };
+    let cookie = format!(
+        "{DRAFT_COOKIE}={value}; Path=/book; Max-Age={max_age}; HttpOnly; SameSite=Lax{secure}"
+    );
+    if let (Some(response), Ok(value)) = (
+        leptos::prelude::use_context::<leptos_axum::ResponseOptions>(),
+        http::HeaderValue::from_str(&cookie),
+    ) {
+        response.append_header(http::header::SET_COOKIE, value);
+    }
+}
+
+/// The draft this browser left, read once.
+async fn take_draft(state: &AppState) -> Option<Draft> {
+    let parts = leptos::prelude::use_context::<http::request::Parts>()?;
+    let id = parts
+        .headers
+        .get_all(http::header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(name, _)| *name == DRAFT_COOKIE)
+        .and_then(|(_, value)| uuid::Uuid::parse_str(value).ok())?;
+    set_draft_cookie(state, "", 0);
+    let data = repo::take_draft(&state.pool, id).await.ok().flatten()?;
+    serde_json::from_value(data).ok()
+}
+
+async fn create_checked(form: BookingForm) -> Result<BookingCreated, AppError> {
     let state = app_state()?;
     let locale = use_locale();
     limits::hit(
@@ -501,6 +571,7 @@ async fn calendar(
         days,
         day: chosen,
         slots,
+        draft: None,
     })
 }
 
@@ -512,7 +583,9 @@ pub async fn page_data(
     let state = app_state()?;
     let locale = use_locale();
     let office = office(&state, &office_slug).await?;
-    calendar(&state, &office, day, locale).await
+    let mut data = calendar(&state, &office, day, locale).await?;
+    data.draft = take_draft(&state).await;
+    Ok(data)
 }
 
 /// Data for `/my-booking?t=…`.

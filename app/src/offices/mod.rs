@@ -6,7 +6,7 @@ pub mod repo;
 mod view;
 
 pub use hours::{group_by_hours, DayRange, Session};
-pub use view::{OfficeCard, OfficeList, OfficesUnavailable};
+pub use view::{weekday_name, OfficeCard, OfficeList, OfficesUnavailable};
 
 use crate::error::AppError;
 use crate::i18n::Locale;

@@ -59,6 +59,12 @@ pub fn OfficeCard(office: Office) -> impl IntoView {
             <h4>{td!(locale, office.hours)}</h4>
             <dl class="office__hours">{hours}</dl>
             <p class="hint">{td!(locale, office.hours_note)}</p>
+            <p class="office__book">
+                <a class="button button--primary" href=format!("/book/{}", office.slug)>
+                    {td!(locale, booking.book_here)}
+                    <span class="visually-hidden">": "{office.name.get(locale).to_owned()}</span>
+                </a>
+            </p>
         </article>
     }
 }

@@ -770,3 +770,56 @@ async fn a_plain_form_post_lands_on_the_private_booking_page(pool: PgPool) {
     .unwrap();
     assert_eq!(stored, 1, "only the token's hash is stored");
 }
+
+#[sqlx::test(migrator = "app::ssr::db::MIGRATOR")]
+async fn a_refused_plain_form_is_kept_once_for_its_page_and_never_in_the_url(pool: PgPool) {
+    let app = spawn_app(pool.clone()).await;
+    let office = office(&pool, "nhap").await;
+    let slot = slot(&pool, office, "3 days", 4).await;
+    let form = Form::valid(slot, &cccd(16))
+        .set("phone", "12")
+        .without("consent");
+    let response = app
+        .post_form("/api/bookings/create", &form.pairs(), "/book/nhap")
+        .await;
+    assert_eq!(response.status(), 302);
+    let location = response.headers()["location"].to_str().unwrap().to_owned();
+    assert!(
+        location.contains("/book/nhap?") && location.contains("__err="),
+        "{location}"
+    );
+    for private in [cccd(16).as_str(), "Nguy", "an.nguyen", "thu%20h"] {
+        assert!(!location.contains(private), "{location}");
+    }
+    let cookie = response.headers()["set-cookie"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert!(
+        cookie.starts_with("td_draft=") && cookie.contains("HttpOnly"),
+        "{cookie}"
+    );
+    assert!(!cookie.contains(&cccd(16)));
+    let pair = cookie.split(';').next().unwrap().to_owned();
+
+    let page: Value = app
+        .get_with(
+            "/api/pages/booking?office=nhap",
+            &[("cookie", &pair), ("accept", "application/json")],
+        )
+        .await
+        .json();
+    assert_eq!(page["draft"]["full_name"], "Nguyễn Văn An");
+    assert_eq!(page["draft"]["citizen_id"], cccd(16));
+    assert_eq!(page["draft"]["slot_id"], slot.to_string());
+    assert_eq!(page["draft"]["consent"], false);
+    // Read once.
+    let again: Value = app
+        .get_with(
+            "/api/pages/booking?office=nhap",
+            &[("cookie", &pair), ("accept", "application/json")],
+        )
+        .await
+        .json();
+    assert!(again["draft"].is_null());
+}

@@ -10,5 +10,6 @@ mod health;
 mod helpers;
 mod locale;
 mod mail;
+mod outbox;
 mod pages;
 mod schedule;

@@ -69,7 +69,7 @@ async fn weekly_hours_become_slots_and_a_second_run_changes_nothing(pool: PgPool
     assert!(slots_on(&pool, office, next(Weekday::Sun)).await.is_empty());
     // Nothing beyond the 30-day horizon.
     let beyond: i64 = sqlx::query_scalar(
-        "SELECT count(*) FROM slots WHERE starts_at >= ((now() AT TIME ZONE 'Asia/Ho_Chi_Minh')::date + 31) AT TIME ZONE 'Asia/Ho_Chi_Minh'",
+        "SELECT count(*) FROM slots WHERE starts_at >= ((now() AT TIME ZONE 'Asia/Ho_Chi_Minh')::date + 31)::timestamp AT TIME ZONE 'Asia/Ho_Chi_Minh'",
     )
     .fetch_one(&pool)
     .await

@@ -1,0 +1,263 @@
+//! Server-rendered pieces of the booking pages: the calendar, the slot
+//! picker, form fields with their hints and errors, status labels.
+
+use super::time::{date_vn, time_vn};
+use super::{BookingStatus, CalendarDay, DayState, SlotInfo};
+use crate::error::AppError;
+use crate::i18n::{td, td_string, Locale};
+use crate::locale::use_locale;
+use crate::offices::weekday_name;
+use leptos::prelude::*;
+use leptos::server_fn::error::ServerFnUrlError;
+use leptos_router::hooks::use_location;
+
+/// The error of a form posted without JavaScript to the server function at
+/// `path`, which leptos sent back to this page in the query.
+pub fn form_error(path: &str) -> Option<AppError> {
+    let query = use_location().query.get_untracked();
+    (query.get_str("__path") == Some(path))
+        .then(|| {
+            query
+                .get_str("__err")
+                .map(ServerFnUrlError::<AppError>::decode_err)
+        })
+        .flatten()
+}
+
+/// The field's message in `error`, if any.
+pub fn field_error(error: &Option<AppError>, field: &str) -> Option<String> {
+    error
+        .as_ref()
+        .and_then(|e| e.field_message(field))
+        .map(str::to_owned)
+}
+
+/// A status in the reader's language.
+pub fn status_label(status: &str, locale: Locale) -> &'static str {
+    match status {
+        "requested" => td_string!(locale, status.requested),
+        "confirmed" => td_string!(locale, status.confirmed),
+        "checked_in" => td_string!(locale, status.checked_in),
+        "completed" => td_string!(locale, status.completed),
+        "rejected" => td_string!(locale, status.rejected),
+        "cancelled" => td_string!(locale, status.cancelled),
+        "no_show" => td_string!(locale, status.no_show),
+        _ => td_string!(locale, status.moved),
+    }
+}
+
+pub fn booking_status_key(status: BookingStatus) -> &'static str {
+    match status {
+        BookingStatus::Requested => "requested",
+        BookingStatus::Confirmed => "confirmed",
+        BookingStatus::CheckedIn => "checked_in",
+        BookingStatus::Completed => "completed",
+        BookingStatus::Rejected => "rejected",
+        BookingStatus::Cancelled => "cancelled",
+        BookingStatus::NoShow => "no_show",
+    }
+}
+
+/// `Thứ Ba, 01/12/2026` from `2026-12-01` and its weekday.
+pub fn long_date(date: &str, weekday: u8, locale: Locale) -> String {
+    format!("{}, {}", weekday_name(weekday, locale), date_vn(date))
+}
+
+/// The error summary at the top of a form: the general message, and a
+/// link to each invalid field (`#f-NAME`).
+#[component]
+pub fn ErrorSummary(error: Option<AppError>, #[prop(into)] id: String) -> impl IntoView {
+    let locale = use_locale();
+    let Some(error) = error else {
+        return view! { <div id=id class="error-summary" role="alert" hidden=true></div> }
+            .into_any();
+    };
+    let links = match &error {
+        AppError::Validation { fields } => fields
+            .iter()
+            .map(|f| {
+                let href = format!("#f-{}", f.field);
+                view! { <li><a href=href>{f.message.clone()}</a></li> }
+            })
+            .collect_view()
+            .into_any(),
+        _ => ().into_any(),
+    };
+    view! {
+        <div id=id class="error-summary" role="alert" tabindex="-1">
+            <p><strong>{error.message(locale)}</strong></p>
+            <ul>{links}</ul>
+        </div>
+    }
+    .into_any()
+}
+
+/// Hint and error paragraphs under a field, with the ids its input's
+/// `aria-describedby` points at. The error paragraph is always there (empty
+/// when valid) so that the browser-side check can fill it.
+#[component]
+pub fn FieldNotes(
+    name: &'static str,
+    hint: Option<String>,
+    error: Option<String>,
+) -> impl IntoView {
+    let hint_id = format!("f-{name}-hint");
+    let error_id = format!("f-{name}-error");
+    view! {
+        {hint.map(|h| view! { <p class="hint" id=hint_id>{h}</p> })}
+        <p class="field-error" id=error_id data-error-for=name>{error}</p>
+    }
+}
+
+/// `aria-describedby` for a field with or without a hint.
+pub fn described_by(name: &str, has_hint: bool) -> String {
+    if has_hint {
+        format!("f-{name}-hint f-{name}-error")
+    } else {
+        format!("f-{name}-error")
+    }
+}
+
+/// The days to the horizon, each a link to itself when it has places.
+#[component]
+pub fn Calendar(
+    days: Vec<CalendarDay>,
+    selected: Option<String>,
+    link: Callback<String, String>,
+) -> impl IntoView {
+    let locale = use_locale();
+    let items = days
+        .into_iter()
+        .map(|day| {
+            let full = long_date(&day.date, day.weekday, locale);
+            let short_day = weekday_short(day.weekday, locale);
+            let number = day.date.get(8..10).unwrap_or_default().trim_start_matches('0').to_owned();
+            let month = day.date.get(5..7).unwrap_or_default().to_owned();
+            let state_text = match day.state {
+                DayState::Open => td_string!(locale, booking.day_open, free = day.free).to_string(),
+                DayState::Full => td_string!(locale, booking.day_full).to_owned(),
+                DayState::Closed => td_string!(locale, booking.day_closed).to_owned(),
+            };
+            let class = match day.state {
+                DayState::Open => "day day--open",
+                DayState::Full => "day day--full",
+                DayState::Closed => "day day--closed",
+            };
+            let label = format!("{full}: {state_text}");
+            let current = selected.as_deref() == Some(day.date.as_str());
+            let inner = view! {
+                <span class="day__weekday" aria-hidden="true">{short_day}</span>
+                <span class="day__date" aria-hidden="true">{number}"/"{month}</span>
+                <span class="day__state" aria-hidden="true">{state_text}</span>
+            };
+            if day.state == DayState::Open {
+                let href = link.run(day.date.clone());
+                view! {
+                    <li>
+                        <a class=class href=href aria-label=label aria-current=current.then_some("date")>{inner}</a>
+                    </li>
+                }
+                .into_any()
+            } else {
+                view! { <li><span class=class role="img" aria-label=label>{inner}</span></li> }.into_any()
+            }
+        })
+        .collect_view();
+    view! { <ol class="calendar" role="list">{items}</ol> }
+}
+
+fn weekday_short(weekday: u8, locale: Locale) -> &'static str {
+    match (locale, weekday) {
+        (Locale::en, 1) => "Mon",
+        (Locale::en, 2) => "Tue",
+        (Locale::en, 3) => "Wed",
+        (Locale::en, 4) => "Thu",
+        (Locale::en, 5) => "Fri",
+        (Locale::en, 6) => "Sat",
+        (Locale::en, _) => "Sun",
+        (_, 1) => "T2",
+        (_, 2) => "T3",
+        (_, 3) => "T4",
+        (_, 4) => "T5",
+        (_, 5) => "T6",
+        (_, 6) => "T7",
+        _ => "CN",
+    }
+}
+
+/// Radio buttons for the day's slots, each read as its full date and time.
+#[component]
+pub fn SlotPicker(
+    slots: Vec<SlotInfo>,
+    day: Option<String>,
+    weekday: Option<u8>,
+    error: Option<String>,
+    /// The slot to show as chosen (0: none).
+    #[prop(optional)]
+    checked: i64,
+) -> impl IntoView {
+    let locale = use_locale();
+    let legend = day
+        .as_deref()
+        .map(|d| td_string!(locale, booking.slots_of, date = date_vn(d)).to_string())
+        .unwrap_or_default();
+    if slots.is_empty() {
+        return view! {
+            <fieldset class="slots" id="f-slot_id">
+                <legend>{legend}</legend>
+                <p class="notice">{td!(locale, booking.no_slots)}</p>
+                <FieldNotes name="slot_id" hint=None error />
+            </fieldset>
+        }
+        .into_any();
+    }
+    let first = Some(checked)
+        .filter(|id| *id > 0)
+        .or_else(|| (slots.len() == 1).then(|| slots[0].id));
+    let options = slots
+        .into_iter()
+        .map(|slot| {
+            let from = time_vn(&slot.starts_at);
+            let to = time_vn(&slot.ends_at);
+            let date = date_vn(&slot.starts_at);
+            let weekday = weekday.map(|w| weekday_name(w, locale)).unwrap_or_default();
+            let label = td_string!(
+                locale,
+                booking.slot_label,
+                weekday = weekday,
+                date = date,
+                from = from.clone(),
+                to = to.clone(),
+                n = slot.remaining
+            )
+            .to_string();
+            let left = td_string!(locale, booking.places_left, n = slot.remaining).to_string();
+            let id = format!("slot-{}", slot.id);
+            view! {
+                <li>
+                    <input
+                        type="radio"
+                        name="slot_id"
+                        id=id.clone()
+                        value=slot.id.to_string()
+                        checked=first == Some(slot.id)
+                        aria-label=label
+                        aria-describedby="f-slot_id-error"
+                    />
+                    <label for=id>
+                        <span class="slot__time">{from}"–"{to}</span>
+                        <span class="slot__left">{left}</span>
+                    </label>
+                </li>
+            }
+        })
+        .collect_view();
+    view! {
+        <fieldset class="slots" id="f-slot_id">
+            <legend>{legend}</legend>
+            <ul class="slot-list" role="list">{options}</ul>
+            <FieldNotes name="slot_id" hint=None error />
+        </fieldset>
+    }
+    .into_any()
+}
