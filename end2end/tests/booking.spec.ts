@@ -37,11 +37,13 @@ async function fullJourney(page: Page, withJs: boolean) {
   if (withJs) await waitForFormGuard(page);
 
   await pickFirstSlot(page);
-  // Days and times read as full dates and times.
-  const dayLabel = await page.locator("a.day--open").first().getAttribute("aria-label");
-  expect(dayLabel).toMatch(/^Thứ .+, \d{2}\/\d{2}\/\d{4}: còn \d+ chỗ$|^Chủ nhật, \d{2}\/\d{2}\/\d{4}: còn \d+ chỗ$/);
-  const slotLabel = await page.locator('input[name="slot_id"]').first().getAttribute("aria-label");
-  expect(slotLabel).toMatch(/\d{2}\/\d{2}\/\d{4}, từ \d{2}:\d{2} đến \d{2}:\d{2}, còn \d+ chỗ/);
+  // Days and times read as full dates and times, their visible text included.
+  await expect(
+    page.getByRole("link", { name: /^(Thứ (Hai|Ba|Tư|Năm|Sáu|Bảy)|Chủ nhật), \d{2}\/\d{2}\/\d{4}, (T\d|CN) \d{1,2}\/\d{2} còn \d+ chỗ$/ }).first(),
+  ).toBeVisible();
+  await expect(
+    page.getByRole("radio", { name: /^(Thứ (Hai|Ba|Tư|Năm|Sáu|Bảy)|Chủ nhật), \d{2}\/\d{2}\/\d{4}, \d{2}:\d{2}–\d{2}:\d{2} còn \d+ chỗ$/ }).first(),
+  ).toBeAttached();
 
   await fillDetails(page, citizenId, email);
   await page.getByRole("button", { name: "Gửi yêu cầu đặt lịch" }).click();

@@ -12,7 +12,14 @@ use leptos::prelude::*;
 #[island]
 pub fn FormGuard(locale: Locale, children: Children) -> impl IntoView {
     let hydrated = RwSignal::new(false);
-    Effect::new(move |_| hydrated.set(true));
+    Effect::new(move |_| {
+        hydrated.set(true);
+        // Back to this page from the next one (the browser's page cache):
+        // the form is no longer being sent.
+        #[cfg(feature = "hydrate")]
+        // Dropping the handle keeps the listener for the page's lifetime.
+        let _ = window_event_listener_untyped("pageshow", |_| browser::reset_pending());
+    });
     view! {
         <div
             class="form-guard"
@@ -31,6 +38,34 @@ pub fn FormGuard(locale: Locale, children: Children) -> impl IntoView {
 
 #[cfg(feature = "hydrate")]
 mod browser {
+    /// Undoes the pending state of every form on the page.
+    pub fn reset_pending() {
+        let Some(document) = leptos::prelude::window().document() else {
+            return;
+        };
+        let Ok(forms) = document.query_selector_all("form[data-pending]") else {
+            return;
+        };
+        for i in 0..forms.length() {
+            let Some(form) = forms.item(i).and_then(|n| n.dyn_into::<Element>().ok()) else {
+                continue;
+            };
+            let _ = form.remove_attribute("data-pending");
+            let _ = form.remove_attribute("aria-busy");
+            if let Ok(buttons) = form.query_selector_all("button[aria-disabled]") {
+                for j in 0..buttons.length() {
+                    if let Some(button) = buttons.item(j).and_then(|n| n.dyn_into::<Element>().ok())
+                    {
+                        let _ = button.remove_attribute("aria-disabled");
+                        if let Some(idle) = button.get_attribute("data-idle-text") {
+                            button.set_text_content(Some(&idle));
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     use crate::booking::{validate, BookingCode, Topic};
     use crate::error::ValidationCode;
     use crate::i18n::Locale;
@@ -133,6 +168,8 @@ mod browser {
                 if let Some(button) = buttons.item(i).and_then(|n| n.dyn_into::<Element>().ok()) {
                     let _ = button.set_attribute("aria-disabled", "true");
                     if let Some(text) = button.get_attribute("data-pending-text") {
+                        let idle = button.text_content().unwrap_or_default();
+                        let _ = button.set_attribute("data-idle-text", &idle);
                         button.set_text_content(Some(&text));
                     }
                 }

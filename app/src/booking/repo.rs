@@ -273,6 +273,8 @@ pub async fn create(
     if let Some(found) = replay_by_request(pool, new).await? {
         return Ok(found);
     }
+    // Three statements in one transaction (claim; booking + history +
+    // link; e-mail if any): each round trip is latency under load.
     let mut tx = pool.begin().await?;
     let claimed = sqlx::query!(
         r#"
@@ -284,7 +286,8 @@ pub async fn create(
           AND s.starts_at >= now() + make_interval(mins => o.min_notice_minutes)
           AND s.starts_at < ((now() AT TIME ZONE 'Asia/Ho_Chi_Minh')::date + o.horizon_days + 1)::timestamp
                             AT TIME ZONE 'Asia/Ho_Chi_Minh'
-        RETURNING s.office_id
+        RETURNING s.office_id, s.starts_at, s.ends_at, o.slug, o.name_vi, o.name_en, o.address_vi, o.address_en,
+                  s.starts_at - make_interval(mins => o.min_notice_minutes) AS "change_deadline!"
         "#,
         new.slot_id
     )
@@ -296,13 +299,25 @@ pub async fn create(
     };
 
     let code = super::BookingCode::random();
+    let (token, hash) = new_token();
     let inserted = sqlx::query_scalar!(
         r#"
-        INSERT INTO bookings (code, office_id, slot_id, full_name, citizen_id, phone, email, topic,
-                              summary, party_size, representatives, needs, interpreter, locale,
-                              consent_version, consented_at, request_id)
-        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, now(), $16)
-        RETURNING id
+        WITH b AS (
+            INSERT INTO bookings (code, office_id, slot_id, full_name, citizen_id, phone, email, topic,
+                                  summary, party_size, representatives, needs, interpreter, locale,
+                                  consent_version, consented_at, request_id)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, now(), $16)
+            RETURNING id
+        ),
+        e AS (
+            INSERT INTO booking_events (booking_id, actor, status, to_slot)
+            SELECT id, 'citizen', 'requested', $3 FROM b
+        ),
+        t AS (
+            INSERT INTO booking_tokens (token_hash, booking_id, expires_at)
+            SELECT $17, id, $18 FROM b
+        )
+        SELECT id AS "id!" FROM b
         "#,
         code.as_str(),
         claimed.office_id,
@@ -320,6 +335,8 @@ pub async fn create(
         new.locale,
         super::CONSENT_VERSION,
         new.request_id,
+        &hash[..],
+        claimed.ends_at + chrono::Duration::days(30),
     )
     .fetch_one(&mut *tx)
     .await;
@@ -335,18 +352,27 @@ pub async fn create(
         }
         Err(other) => return Err(other.into()),
     };
-    record_event(
-        &mut tx,
+    let booking = BookingRow {
         id,
-        "citizen",
-        "requested",
-        None,
-        Some(new.slot_id),
-        None,
-    )
-    .await?;
-    let token = issue_token(&mut tx, id).await?;
-    let booking = by_id_in(&mut tx, id).await?;
+        code: code.as_str().to_owned(),
+        status: "requested".to_owned(),
+        phone: new.phone.clone(),
+        email: new.email.clone(),
+        full_name: new.full_name.clone(),
+        topic: new.topic.as_str().to_owned(),
+        party_size: new.party_size,
+        representatives: new.representatives.clone(),
+        locale: new.locale.to_owned(),
+        slot_id: new.slot_id,
+        starts_at: claimed.starts_at,
+        ends_at: claimed.ends_at,
+        office_slug: claimed.slug,
+        office_name_vi: claimed.name_vi,
+        office_name_en: claimed.name_en,
+        office_address_vi: claimed.address_vi,
+        office_address_en: claimed.address_en,
+        change_deadline: claimed.change_deadline,
+    };
     if let Some(message) = mail(&booking, &token) {
         outbox::enqueue(&mut tx, &message).await?;
     }
@@ -648,12 +674,7 @@ pub async fn issue_token(
     tx: &mut Transaction<'_, Postgres>,
     booking: Uuid,
 ) -> Result<String, sqlx::Error> {
-    use base64::Engine as _;
-    use rand::RngCore as _;
-    let mut bytes = [0u8; 32];
-    rand::rng().fill_bytes(&mut bytes);
-    let token = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes);
-    let hash = token_hash(&token);
+    let (token, hash) = new_token();
     sqlx::query!(
         r#"
         INSERT INTO booking_tokens (token_hash, booking_id, expires_at)
@@ -682,6 +703,17 @@ pub async fn issue_lookup_token(pool: &PgPool, booking: Uuid) -> Result<String, 
     .await?;
     tx.commit().await?;
     Ok(token)
+}
+
+/// 256 random bits, URL-safe, and the SHA-256 that is stored instead.
+fn new_token() -> (String, [u8; 32]) {
+    use base64::Engine as _;
+    use rand::RngCore as _;
+    let mut bytes = [0u8; 32];
+    rand::rng().fill_bytes(&mut bytes);
+    let token = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes);
+    let hash = token_hash(&token);
+    (token, hash)
 }
 
 fn token_hash(token: &str) -> [u8; 32] {

@@ -131,7 +131,12 @@ pub fn Calendar(
         .map(|day| {
             let full = long_date(&day.date, day.weekday, locale);
             let short_day = weekday_short(day.weekday, locale);
-            let number = day.date.get(8..10).unwrap_or_default().trim_start_matches('0').to_owned();
+            let number = day
+                .date
+                .get(8..10)
+                .unwrap_or_default()
+                .trim_start_matches('0')
+                .to_owned();
             let month = day.date.get(5..7).unwrap_or_default().to_owned();
             let state_text = match day.state {
                 DayState::Open => td_string!(locale, booking.day_open, free = day.free).to_string(),
@@ -143,23 +148,27 @@ pub fn Calendar(
                 DayState::Full => "day day--full",
                 DayState::Closed => "day day--closed",
             };
-            let label = format!("{full}: {state_text}");
             let current = selected.as_deref() == Some(day.date.as_str());
+            // The accessible name holds the visible text (WCAG 2.5.3) after
+            // the full date, which a screen reader reads first.
             let inner = view! {
-                <span class="day__weekday" aria-hidden="true">{short_day}</span>
-                <span class="day__date" aria-hidden="true">{number}"/"{month}</span>
-                <span class="day__state" aria-hidden="true">{state_text}</span>
+                <span class="visually-hidden">{full}", "</span>
+                <span class="day__weekday">{short_day}</span>
+                " "
+                <span class="day__date">{number}"/"{month}</span>
+                " "
+                <span class="day__state">{state_text}</span>
             };
             if day.state == DayState::Open {
                 let href = link.run(day.date.clone());
                 view! {
                     <li>
-                        <a class=class href=href aria-label=label aria-current=current.then_some("date")>{inner}</a>
+                        <a class=class href=href aria-current=current.then_some("date")>{inner}</a>
                     </li>
                 }
                 .into_any()
             } else {
-                view! { <li><span class=class role="img" aria-label=label>{inner}</span></li> }.into_any()
+                view! { <li><span class=class>{inner}</span></li> }.into_any()
             }
         })
         .collect_view();
@@ -221,16 +230,7 @@ pub fn SlotPicker(
             let to = time_vn(&slot.ends_at);
             let date = date_vn(&slot.starts_at);
             let weekday = weekday.map(|w| weekday_name(w, locale)).unwrap_or_default();
-            let label = td_string!(
-                locale,
-                booking.slot_label,
-                weekday = weekday,
-                date = date,
-                from = from.clone(),
-                to = to.clone(),
-                n = slot.remaining
-            )
-            .to_string();
+            let full_date = format!("{weekday}, {date}, ");
             let left = td_string!(locale, booking.places_left, n = slot.remaining).to_string();
             let id = format!("slot-{}", slot.id);
             view! {
@@ -241,11 +241,12 @@ pub fn SlotPicker(
                         id=id.clone()
                         value=slot.id.to_string()
                         checked=first == Some(slot.id)
-                        aria-label=label
                         aria-describedby="f-slot_id-error"
                     />
                     <label for=id>
+                        <span class="visually-hidden">{full_date}</span>
                         <span class="slot__time">{from}"–"{to}</span>
+                        " "
                         <span class="slot__left">{left}</span>
                     </label>
                 </li>
