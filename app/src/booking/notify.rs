@@ -98,6 +98,10 @@ pub fn message(kind: MailKind, b: &BookingRow, public_url: &str, token: &str) ->
     };
     let target = match kind {
         MailKind::Cancelled => Some(rebook),
+        // Opens the booking's page at its cancel button: one more tap frees
+        // the place. (A link that cancelled by itself would be set off by
+        // the mail scanners that open every link.)
+        MailKind::Reminder => link.as_ref().map(|l| format!("{l}#cancel")),
         _ => link.clone(),
     };
     let (l_code, l_when, l_where, l_bring, bring) = if en {

@@ -145,7 +145,7 @@ fn Ticket(data: ManagePageData, token: String) -> impl IntoView {
                         }
                     })}
                 </section>
-                <section class="card" aria-labelledby="cancel-heading">
+                <section class="card" aria-labelledby="cancel-heading" id="cancel">
                     <h2 id="cancel-heading">{td!(locale, manage.cancel_heading)}</h2>
                     <form action=CancelBooking::PATH method="post" novalidate=true data-check="reason">
                         <ErrorSummary error=cancel_error.clone() id="cancel-errors" />

@@ -198,10 +198,13 @@ async fn the_day_before_a_confirmed_appointment_a_reminder_is_queued_once(pool: 
         .1
         .trim()
         .to_owned();
-    let path = link.trim_start_matches(&app.state.settings.public_url);
+    let (url, fragment) = link.split_once('#').unwrap();
+    assert_eq!(fragment, "cancel");
+    let path = url.trim_start_matches(&app.state.settings.public_url);
     let page = app.get(path).await;
     assert_eq!(page.status(), 200);
-    assert!(page.text().contains("Hủy lịch hẹn"));
+    let html = page.text();
+    assert!(html.contains(r#"id="cancel""#) && html.contains("Hủy lịch hẹn"));
 }
 
 #[sqlx::test(migrator = "app::ssr::db::MIGRATOR")]
