@@ -2,7 +2,7 @@
 //! slots, reminders and rate-limit counters up to date. All of it is safe
 //! to run on any number of instances at once (see each function's notes).
 
-use app::booking::{notify, repo, schedule};
+use app::booking::{drafts, notify, repo, schedule};
 use app::ssr::{limits, outbox, AppState};
 use std::time::Duration;
 
@@ -65,7 +65,7 @@ pub async fn maintain(state: &AppState) {
         Ok(_) => {}
         Err(e) => tracing::warn!(error = %e, "queueing reminders failed"),
     }
-    if let Err(e) = repo::purge_drafts(&state.pool).await {
+    if let Err(e) = drafts::purge(&state.pool).await {
         tracing::warn!(error = %e, "purging form drafts failed");
     }
     if let Err(e) = limits::purge(&state.pool).await {

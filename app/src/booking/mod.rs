@@ -6,6 +6,8 @@
 //! [`validate`] (fields, shared with the browser).
 
 pub mod code;
+#[cfg(feature = "ssr")]
+pub mod drafts;
 mod guard;
 #[cfg(feature = "ssr")]
 pub mod notify;
@@ -15,6 +17,8 @@ pub mod repo;
 pub mod schedule;
 #[cfg(feature = "ssr")]
 mod service;
+#[cfg(feature = "ssr")]
+pub mod slots;
 pub mod time;
 pub mod validate;
 pub mod view;

@@ -3,127 +3,12 @@
 //! updates, the one-active-booking unique index, and status
 //! compare-and-swap.
 
-use super::{BookingStatus, DayState, Topic};
+use super::{BookingStatus, Topic};
 use crate::ssr::outbox::{self, Outgoing};
 use chrono::{DateTime, Utc};
 use sha2::{Digest, Sha256};
 use sqlx::{PgPool, Postgres, Transaction};
 use uuid::Uuid;
-
-// Dates become instants with `date::timestamp AT TIME ZONE 'Asia/Ho_Chi_Minh'`:
-// the explicit `::timestamp` matters, since a bare `date AT TIME ZONE` is read
-// as a UTC instant converted the other way, seven hours off.
-
-pub const ONE_ACTIVE_INDEX: &str = "bookings_one_active_per_citizen";
-
-/// An office by slug, with its booking rules.
-#[derive(Debug, Clone)]
-pub struct OfficeRow {
-    pub id: Uuid,
-    pub slug: String,
-    pub name_vi: String,
-    pub name_en: Option<String>,
-    pub address_vi: String,
-    pub address_en: Option<String>,
-}
-
-pub async fn office_by_slug(pool: &PgPool, slug: &str) -> Result<Option<OfficeRow>, sqlx::Error> {
-    sqlx::query_as!(
-        OfficeRow,
-        "SELECT id, slug, name_vi, name_en, address_vi, address_en FROM offices WHERE slug = $1 AND active",
-        slug
-    )
-    .fetch_optional(pool)
-    .await
-}
-
-#[derive(Debug, Clone)]
-pub struct SlotRow {
-    pub id: i64,
-    pub starts_at: DateTime<Utc>,
-    pub ends_at: DateTime<Utc>,
-    pub capacity: i16,
-    pub taken: i16,
-}
-
-/// Bookable slots of `office` starting on the Vietnam dates `from` ..
-/// `from + days`: offered, with a place left, past the minimum notice and
-/// within the horizon.
-pub async fn bookable_slots(
-    pool: &PgPool,
-    office: Uuid,
-    from: chrono::NaiveDate,
-    days: i32,
-) -> Result<Vec<SlotRow>, sqlx::Error> {
-    sqlx::query_as!(
-        SlotRow,
-        r#"
-        SELECT s.id, s.starts_at, s.ends_at, s.capacity, s.taken
-        FROM slots s
-        JOIN offices o ON o.id = s.office_id
-        WHERE s.office_id = $1
-          AND NOT s.withdrawn
-          AND s.taken < s.capacity
-          AND s.starts_at >= now() + make_interval(mins => o.min_notice_minutes)
-          AND s.starts_at < ((now() AT TIME ZONE 'Asia/Ho_Chi_Minh')::date + o.horizon_days + 1)::timestamp
-                            AT TIME ZONE 'Asia/Ho_Chi_Minh'
-          AND s.starts_at >= $2::date::timestamp AT TIME ZONE 'Asia/Ho_Chi_Minh'
-          AND s.starts_at < ($2::date + $3::int)::timestamp AT TIME ZONE 'Asia/Ho_Chi_Minh'
-        ORDER BY s.starts_at
-        "#,
-        office,
-        from,
-        days
-    )
-    .fetch_all(pool)
-    .await
-}
-
-/// One row per day from today to the end of the horizon: open (places
-/// left), full (slots, but none bookable) or closed (no slots).
-pub async fn calendar(
-    pool: &PgPool,
-    office: Uuid,
-) -> Result<Vec<(chrono::NaiveDate, DayState, i64)>, sqlx::Error> {
-    let rows = sqlx::query!(
-        r#"
-        WITH o AS (SELECT * FROM offices WHERE id = $1),
-        days AS (
-            SELECT d::date AS day
-            FROM o, generate_series((now() AT TIME ZONE 'Asia/Ho_Chi_Minh')::date,
-                                    (now() AT TIME ZONE 'Asia/Ho_Chi_Minh')::date + o.horizon_days,
-                                    interval '1 day') AS d
-        )
-        SELECT days.day AS "day!",
-               count(s.id) AS "slots!",
-               coalesce(sum(s.capacity - s.taken) FILTER (
-                   WHERE s.starts_at >= now() + make_interval(mins => o.min_notice_minutes)), 0)::bigint AS "free!"
-        FROM days
-        CROSS JOIN o
-        LEFT JOIN slots s ON s.office_id = o.id AND NOT s.withdrawn
-             AND s.starts_at >= days.day::timestamp AT TIME ZONE 'Asia/Ho_Chi_Minh'
-             AND s.starts_at < (days.day + 1)::timestamp AT TIME ZONE 'Asia/Ho_Chi_Minh'
-        GROUP BY days.day
-        ORDER BY days.day
-        "#,
-        office
-    )
-    .fetch_all(pool)
-    .await?;
-    Ok(rows
-        .into_iter()
-        .map(|r| {
-            let state = if r.slots == 0 {
-                DayState::Closed
-            } else if r.free > 0 {
-                DayState::Open
-            } else {
-                DayState::Full
-            };
-            (r.day, state, r.free)
-        })
-        .collect())
-}
 
 /// A validated booking request.
 #[derive(Debug, Clone)]
@@ -750,34 +635,4 @@ pub async fn queue_reminders(pool: &PgPool, mail: MailFn<'_>) -> Result<usize, s
     }
     tx.commit().await?;
     Ok(ids.len())
-}
-
-/// Keeps a refused form for ten minutes; returns its id.
-pub async fn save_draft(pool: &PgPool, data: &serde_json::Value) -> Result<Uuid, sqlx::Error> {
-    sqlx::query_scalar!(
-        "INSERT INTO form_drafts (data) VALUES ($1) RETURNING id",
-        data
-    )
-    .fetch_one(pool)
-    .await
-}
-
-/// Reads a draft once: it is deleted as it is read.
-pub async fn take_draft(pool: &PgPool, id: Uuid) -> Result<Option<serde_json::Value>, sqlx::Error> {
-    sqlx::query_scalar!(
-        "DELETE FROM form_drafts WHERE id = $1 AND expires_at > now() RETURNING data",
-        id
-    )
-    .fetch_optional(pool)
-    .await
-}
-
-/// Deletes drafts nobody came back for.
-pub async fn purge_drafts(pool: &PgPool) -> Result<u64, sqlx::Error> {
-    Ok(
-        sqlx::query!("DELETE FROM form_drafts WHERE expires_at <= now()")
-            .execute(pool)
-            .await?
-            .rows_affected(),
-    )
 }

@@ -4,6 +4,7 @@
 
 use super::notify::{self, MailKind};
 use super::repo::{self, BookError, BookingRow, NewBooking, SlotProblem};
+use super::{drafts, slots};
 use super::{
     validate, BookingCode, BookingCreated, BookingDetails, BookingPageData, BookingStatus,
     CalendarDay, Draft, HistoryEntry, ManagePageData, OfficeSummary, SlotInfo, Topic,
@@ -99,13 +100,13 @@ fn parse_date(raw: &str) -> Result<NaiveDate, ValidationCode> {
     NaiveDate::parse_from_str(raw.trim(), "%Y-%m-%d").map_err(|_| ValidationCode::InvalidDate)
 }
 
-async fn office(state: &AppState, slug: &str) -> Result<repo::OfficeRow, AppError> {
-    repo::office_by_slug(&state.pool, slug.trim())
+async fn office(state: &AppState, slug: &str) -> Result<slots::OfficeRow, AppError> {
+    slots::office_by_slug(&state.pool, slug.trim())
         .await?
         .ok_or(AppError::NotFound)
 }
 
-fn office_summary(row: &repo::OfficeRow, locale: Locale) -> OfficeSummary {
+fn office_summary(row: &slots::OfficeRow, locale: Locale) -> OfficeSummary {
     let en = locale == Locale::en;
     OfficeSummary {
         slug: row.slug.clone(),
@@ -124,7 +125,7 @@ fn office_summary(row: &repo::OfficeRow, locale: Locale) -> OfficeSummary {
     }
 }
 
-fn slot_info(row: &repo::SlotRow) -> SlotInfo {
+fn slot_info(row: &slots::SlotRow) -> SlotInfo {
     SlotInfo {
         id: row.id,
         starts_at: rfc3339(row.starts_at),
@@ -197,7 +198,7 @@ pub async fn list_slots(
         return Err(AppError::BadRequest);
     };
     let office = office(&state, &office_slug).await?;
-    let slots = repo::bookable_slots(&state.pool, office.id, from, days).await?;
+    let slots = slots::bookable_slots(&state.pool, office.id, from, days).await?;
     Ok(slots.iter().map(slot_info).collect())
 }
 
@@ -229,7 +230,7 @@ pub async fn create(form: BookingForm) -> Result<BookingCreated, AppError> {
     if let (Err(_), Some(draft)) = (&result, draft) {
         // The browser goes back to the form: keep what was typed for it.
         if let (Ok(state), Ok(data)) = (app_state(), serde_json::to_value(&draft)) {
-            match repo::save_draft(&state.pool, &data).await {
+            match drafts::save(&state.pool, &data).await {
                 Ok(id) => set_draft_cookie(&state, &id.to_string(), 600),
                 Err(e) => tracing::warn!(error = %e, "could not keep the refused form"),
             }
@@ -268,7 +269,7 @@ async fn take_draft(state: &AppState) -> Option<Draft> {
         .find(|(name, _)| *name == DRAFT_COOKIE)
         .and_then(|(_, value)| uuid::Uuid::parse_str(value).ok())?;
     set_draft_cookie(state, "", 0);
-    let data = repo::take_draft(&state.pool, id).await.ok().flatten()?;
+    let data = drafts::take(&state.pool, id).await.ok().flatten()?;
     serde_json::from_value(data).ok()
 }
 
@@ -534,11 +535,11 @@ pub async fn reschedule(
 
 async fn calendar(
     state: &AppState,
-    office: &repo::OfficeRow,
+    office: &slots::OfficeRow,
     day: Option<String>,
     locale: Locale,
 ) -> Result<BookingPageData, AppError> {
-    let days: Vec<CalendarDay> = repo::calendar(&state.pool, office.id)
+    let days: Vec<CalendarDay> = slots::calendar(&state.pool, office.id)
         .await?
         .into_iter()
         .map(|(date, state, free)| CalendarDay {
@@ -559,7 +560,7 @@ async fn calendar(
                 .map(|d| d.date.clone())
         });
     let slots = match chosen.as_deref().and_then(|d| parse_date(d).ok()) {
-        Some(date) => repo::bookable_slots(&state.pool, office.id, date, 1)
+        Some(date) => slots::bookable_slots(&state.pool, office.id, date, 1)
             .await?
             .iter()
             .map(slot_info)

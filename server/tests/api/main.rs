@@ -13,3 +13,4 @@ mod mail;
 mod outbox;
 mod pages;
 mod schedule;
+mod validation;
