@@ -19,6 +19,7 @@ pub mod locale;
 pub mod offices;
 pub mod pages;
 pub mod shell;
+pub mod staff;
 #[cfg(feature = "ssr")]
 pub mod ssr;
 

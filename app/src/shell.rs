@@ -3,7 +3,10 @@
 use crate::i18n::td_string;
 use crate::layout::{Footer, Header};
 use crate::locale::use_locale;
-use crate::pages::{BookingPage, ContactPage, HomePage, ManagePage, NotFound, PrivacyPage};
+use crate::pages::{
+    AuditPage, BookingPage, ContactPage, DeskPage, HomePage, ManagePage, NotFound, PrivacyPage,
+    SignInPage,
+};
 use leptos::prelude::*;
 use leptos_i18n::Locale as _;
 use leptos_meta::{provide_meta_context, HashedStylesheet, Meta, MetaTags, Title};
@@ -58,6 +61,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/my-booking") view=ManagePage ssr=SsrMode::Async />
                     <Route path=path!("/contact") view=ContactPage ssr=SsrMode::Async />
                     <Route path=path!("/privacy") view=PrivacyPage ssr=SsrMode::Async />
+                    <Route path=path!("/staff") view=DeskPage ssr=SsrMode::Async />
+                    <Route path=path!("/staff/sign-in") view=SignInPage ssr=SsrMode::Async />
+                    <Route path=path!("/staff/audit") view=AuditPage ssr=SsrMode::Async />
                 </Routes>
             </main>
             <Footer />

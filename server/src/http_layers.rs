@@ -1,5 +1,5 @@
 //! Middleware every response goes through: request ids and logs, compression,
-//! security and cache headers.
+//! cross-site request refusal, security and cache headers.
 
 use axum::{
     body::Body,
@@ -11,6 +11,7 @@ use leptos_axum::ResponseOptions;
 use tower::ServiceBuilder;
 use tower_http::{
     compression::CompressionLayer,
+    csrf::CsrfLayer,
     request_id::{MakeRequestUuid, PropagateRequestIdLayer, RequestId, SetRequestIdLayer},
     set_header::SetResponseHeaderLayer,
     trace::{DefaultOnResponse, TraceLayer},
@@ -32,6 +33,10 @@ pub fn wrap<S: Clone + Send + Sync + 'static>(router: Router<S>) -> Router<S> {
             )
             .layer(PropagateRequestIdLayer::new(REQUEST_ID))
             .layer(CompressionLayer::new())
+            // Cross-site POSTs are refused before any handler runs
+            // (Sec-Fetch-Site, else Origin against Host), on top of the
+            // SameSite staff cookie.
+            .layer(CsrfLayer::new())
             .layer(SetResponseHeaderLayer::if_not_present(
                 header::X_CONTENT_TYPE_OPTIONS,
                 HeaderValue::from_static("nosniff"),

@@ -4,6 +4,8 @@
 //! library so the HTTP tests can build the same router against their own
 //! database and mail sink.
 
+#![recursion_limit = "256"]
+
 pub mod assets;
 pub mod calendar;
 pub mod demo;
@@ -11,6 +13,7 @@ pub mod health;
 pub mod http_layers;
 pub mod routes;
 pub mod serve;
+pub mod sessions;
 pub mod telemetry;
 pub mod workers;
 

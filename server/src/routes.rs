@@ -1,6 +1,6 @@
 //! The router: pages, server functions, assets and probes.
 
-use crate::{assets, calendar, health, http_layers};
+use crate::{assets, calendar, health, http_layers, sessions};
 use app::locale::negotiate;
 use app::shell::{shell, App};
 use app::ssr::AppState;
@@ -40,6 +40,7 @@ pub fn router(app: AppState, leptos: LeptosOptions) -> Router {
         leptos: leptos.clone(),
         app: app.clone(),
     };
+    let auth = sessions::layer(&app);
     let context = move || provide_request_context(&app);
     let routes = generate_route_list(App);
 
@@ -61,7 +62,7 @@ pub fn router(app: AppState, leptos: LeptosOptions) -> Router {
             ServerState,
             _,
         >(context, shell));
-    http_layers::wrap(router).with_state(state)
+    http_layers::wrap(router.layer(auth)).with_state(state)
 }
 
 fn public_files(leptos: &LeptosOptions) -> Router<ServerState> {

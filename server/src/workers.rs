@@ -45,7 +45,8 @@ async fn maintenance_loop(state: AppState) {
 }
 
 /// One maintenance pass: slots generated ahead, tomorrow's reminders
-/// queued, old form drafts and rate-limit windows dropped.
+/// queued, old form drafts, rate-limit windows and expired staff sessions
+/// dropped.
 pub async fn maintain(state: &AppState) {
     match schedule::generate(&state.pool).await {
         Ok(done) => tracing::info!(
@@ -70,5 +71,8 @@ pub async fn maintain(state: &AppState) {
     }
     if let Err(e) = limits::purge(&state.pool).await {
         tracing::warn!(error = %e, "purging rate limits failed");
+    }
+    if let Err(e) = crate::sessions::purge_expired(state).await {
+        tracing::warn!(error = %e, "purging expired staff sessions failed");
     }
 }

@@ -16,7 +16,7 @@ pub mod repo;
 #[cfg(feature = "ssr")]
 pub mod schedule;
 #[cfg(feature = "ssr")]
-mod service;
+pub(crate) mod service;
 #[cfg(feature = "ssr")]
 pub mod slots;
 pub mod time;

@@ -13,6 +13,10 @@ pub enum MailKind {
     Cancelled,
     Moved,
     Reminder,
+    /// Staff confirmed the request.
+    Confirmed,
+    /// Staff turned the request down (with the reason).
+    Rejected,
 }
 
 impl MailKind {
@@ -22,6 +26,8 @@ impl MailKind {
             Self::Cancelled => "booking_cancelled",
             Self::Moved => "booking_moved",
             Self::Reminder => "booking_reminder",
+            Self::Confirmed => "booking_confirmed",
+            Self::Rejected => "booking_rejected",
         }
     }
 }
@@ -95,9 +101,29 @@ pub fn message(kind: MailKind, b: &BookingRow, public_url: &str, token: &str) ->
             "A reminder of your citizen reception appointment tomorrow. If you cannot come, please cancel it so that someone else can take the place.",
             "Cancel this appointment",
         ),
+        (MailKind::Confirmed, false) => (
+            format!("Tiếp dân: lịch hẹn {code} đã được xác nhận"),
+            "Trụ sở tiếp công dân đã xác nhận lịch hẹn của ông/bà. Vui lòng đến đúng giờ và mang theo giấy tờ dưới đây.",
+            "Xem, đổi hoặc hủy lịch hẹn",
+        ),
+        (MailKind::Confirmed, true) => (
+            format!("Tiếp dân: appointment {code} confirmed"),
+            "The reception office has confirmed your appointment. Please come on time and bring the papers below.",
+            "View, move or cancel your appointment",
+        ),
+        (MailKind::Rejected, false) => (
+            format!("Tiếp dân: lịch hẹn {code} không được chấp nhận"),
+            "Trụ sở tiếp công dân không thể tiếp ông/bà theo lịch hẹn này. Lý do được nêu dưới đây; ông/bà có thể đặt lịch khác.",
+            "Đặt lịch mới",
+        ),
+        (MailKind::Rejected, true) => (
+            format!("Tiếp dân: appointment {code} declined"),
+            "The reception office cannot receive you at this appointment. The reason is given below; you can book another one.",
+            "Book a new appointment",
+        ),
     };
     let target = match kind {
-        MailKind::Cancelled => Some(rebook),
+        MailKind::Cancelled | MailKind::Rejected => Some(rebook),
         // Opens the booking's page at its cancel button: one more tap frees
         // the place. (A link that cancelled by itself would be set off by
         // the mail scanners that open every link.)
@@ -115,9 +141,17 @@ pub fn message(kind: MailKind, b: &BookingRow, public_url: &str, token: &str) ->
     } else {
         ("Mã lịch hẹn", "Thời gian", "Địa điểm", "Mang theo", "căn cước công dân (CCCD) hoặc hộ chiếu và giấy tờ liên quan đến nội dung cần trình bày.")
     };
+    let l_reason = if en { "Reason" } else { "Lý do" };
+    let reason = (kind == MailKind::Rejected)
+        .then_some(b.cancel_reason.as_deref())
+        .flatten();
+    let ends_it = matches!(kind, MailKind::Cancelled | MailKind::Rejected);
     let mut text =
         format!("{lead}\n\n{l_code}: {code}\n{l_when}: {when}\n{l_where}: {office}, {address}\n");
-    if kind != MailKind::Cancelled {
+    if let Some(reason) = reason {
+        text.push_str(&format!("{l_reason}: {reason}\n"));
+    }
+    if !ends_it {
         text.push_str(&format!("{l_bring}: {bring}\n"));
     }
     if let Some(url) = &target {
@@ -141,7 +175,13 @@ pub fn message(kind: MailKind, b: &BookingRow, public_url: &str, token: &str) ->
         office = escape(office),
         address = escape(address),
     );
-    if kind != MailKind::Cancelled {
+    if let Some(reason) = reason {
+        html.push_str(&format!(
+            "<tr><th align=\"left\">{l_reason}</th><td>{}</td></tr>",
+            escape(reason)
+        ));
+    }
+    if !ends_it {
         html.push_str(&format!(
             "<tr><th align=\"left\">{l_bring}</th><td>{}</td></tr>",
             escape(bring)
@@ -157,7 +197,7 @@ pub fn message(kind: MailKind, b: &BookingRow, public_url: &str, token: &str) ->
     }
     html.push_str("</body></html>");
 
-    let ics = matches!(kind, MailKind::Received | MailKind::Moved)
+    let ics = matches!(kind, MailKind::Received | MailKind::Moved | MailKind::Confirmed)
         .then(|| ics(b, office, address, link.as_deref(), en));
     Some(Outgoing {
         kind: kind.as_str(),

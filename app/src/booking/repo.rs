@@ -51,6 +51,8 @@ pub struct BookingRow {
     pub office_address_en: Option<String>,
     /// Cancel and move are open until this instant.
     pub change_deadline: DateTime<Utc>,
+    /// Why it was cancelled or rejected, when a reason was given.
+    pub cancel_reason: Option<String>,
 }
 
 /// `query_as!` over bookings with their slot and office, filtered by `$where`.
@@ -63,7 +65,8 @@ macro_rules! select_booking {
                    b.representatives, b.locale, b.slot_id, s.starts_at, s.ends_at,
                    o.slug AS office_slug, o.name_vi AS office_name_vi, o.name_en AS office_name_en,
                    o.address_vi AS office_address_vi, o.address_en AS office_address_en,
-                   s.starts_at - make_interval(mins => o.min_notice_minutes) AS "change_deadline!"
+                   s.starts_at - make_interval(mins => o.min_notice_minutes) AS "change_deadline!",
+                   b.cancel_reason
             FROM bookings b
             JOIN slots s ON s.id = b.slot_id
             JOIN offices o ON o.id = b.office_id
@@ -257,6 +260,7 @@ pub async fn create(
         office_address_vi: claimed.address_vi,
         office_address_en: claimed.address_en,
         change_deadline: claimed.change_deadline,
+        cancel_reason: None,
     };
     if let Some(message) = mail(&booking, &token) {
         outbox::enqueue(&mut tx, &message).await?;
@@ -524,13 +528,13 @@ async fn why_unchangeable(pool: &PgPool, id: Uuid) -> Result<BookError, sqlx::Er
     })
 }
 
-async fn by_id_in(tx: &mut Transaction<'_, Postgres>, id: Uuid) -> Result<BookingRow, sqlx::Error> {
+pub(crate) async fn by_id_in(tx: &mut Transaction<'_, Postgres>, id: Uuid) -> Result<BookingRow, sqlx::Error> {
     select_booking!("WHERE b.id = $1", id)
         .fetch_one(&mut **tx)
         .await
 }
 
-async fn record_event(
+pub(crate) async fn record_event(
     tx: &mut Transaction<'_, Postgres>,
     booking: Uuid,
     actor: &str,

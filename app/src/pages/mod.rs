@@ -1,11 +1,12 @@
 //! One module per public page.
 
-mod book;
+pub(crate) mod book;
 mod contact;
 mod home;
 mod manage;
 mod not_found;
 mod privacy;
+mod staff;
 
 pub use book::BookingPage;
 pub use contact::ContactPage;
@@ -13,3 +14,4 @@ pub use home::HomePage;
 pub use manage::ManagePage;
 pub use not_found::NotFound;
 pub use privacy::PrivacyPage;
+pub use staff::{AuditPage, DeskPage, SignInPage};

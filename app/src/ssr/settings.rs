@@ -49,6 +49,13 @@ pub struct Settings {
     pub lookup_failures_per_15_min: u32,
     /// `OUTBOX_POLL_MS`: how often each instance looks for mail to send.
     pub outbox_poll_ms: u64,
+    /// `STAFF_IDLE_MINUTES`: a staff session ends after this long unused.
+    pub staff_idle_minutes: u32,
+    /// `STAFF_SESSION_HOURS`: and after this long in any case.
+    pub staff_session_hours: u32,
+    /// `STAFF_LOGIN_FAILURES_PER_15_MIN`: failed sign-ins per account and per
+    /// client address before 429.
+    pub staff_login_failures_per_15_min: u32,
 }
 
 /// A variable that is missing or malformed, named so the operator can fix it.
@@ -138,12 +145,31 @@ impl Settings {
                 "OUTBOX_POLL_MS",
                 lookup("OUTBOX_POLL_MS").unwrap_or_else(|| "1000".into()),
             )?,
+            staff_idle_minutes: parse(
+                "STAFF_IDLE_MINUTES",
+                lookup("STAFF_IDLE_MINUTES").unwrap_or_else(|| "30".into()),
+            )?,
+            staff_session_hours: parse(
+                "STAFF_SESSION_HOURS",
+                lookup("STAFF_SESSION_HOURS").unwrap_or_else(|| "12".into()),
+            )?,
+            staff_login_failures_per_15_min: parse(
+                "STAFF_LOGIN_FAILURES_PER_15_MIN",
+                lookup("STAFF_LOGIN_FAILURES_PER_15_MIN").unwrap_or_else(|| "5".into()),
+            )?,
         })
     }
 
     /// Cookies get the `Secure` flag whenever citizens reach us over HTTPS.
     pub fn secure_cookies(&self) -> bool {
         self.public_url.starts_with("https://")
+    }
+
+    /// The staff session cookie is `Secure` in production whatever the
+    /// address says (an `http://` production address then cannot sign in,
+    /// which is the point).
+    pub fn secure_staff_cookie(&self) -> bool {
+        self.env == AppEnv::Production || self.secure_cookies()
     }
 }
 

@@ -243,6 +243,28 @@ pub async fn post_json(url: &str, form: &[(&str, &str)]) -> TestResponse {
     .await
 }
 
+/// A JSON server function call with a session cookie to any base URL.
+pub async fn post_json_as(url: &str, cookie: &str, form: &[(&str, &str)]) -> TestResponse {
+    send(
+        "POST",
+        url.to_owned(),
+        &[("accept", "application/json"), ("cookie", cookie)],
+        Body::Form(form),
+    )
+    .await
+}
+
+/// A GET with a session cookie to any base URL.
+pub async fn get_json(url: &str, cookie: &str) -> TestResponse {
+    send(
+        "GET",
+        url.to_owned(),
+        &[("accept", "application/json"), ("cookie", cookie)],
+        Body::None,
+    )
+    .await
+}
+
 impl TestApp {
     /// Waits (without blocking the runtime the outbox worker shares) for a
     /// message to `recipient` whose subject contains `subject_part`.

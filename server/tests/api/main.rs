@@ -13,4 +13,5 @@ mod mail;
 mod outbox;
 mod pages;
 mod schedule;
+mod staff;
 mod validation;

@@ -1,0 +1,291 @@
+//! `/staff`: one office's day at the front desk — figures, check-in by code,
+//! requests waiting for a decision, then every slot with its bookings and
+//! the actions their status allows.
+
+use super::{SignInNeeded, StaffBar};
+use crate::booking::time::{date_vn, time_vn};
+use crate::booking::view::{booking_status_key, field_error, form_error, status_label, ErrorSummary};
+use crate::booking::{BookingCode, BookingStatus};
+use crate::error::AppError;
+use crate::i18n::{td, td_string, Locale};
+use crate::locale::use_locale;
+use crate::pages::book::{topic_label, TextField};
+use crate::staff::{
+    staff_day, staff_me, DayCounts, DaySlot, DayView, DeskBooking, StaffCheckIn, StaffComplete,
+    StaffConfirm, StaffNoShow, StaffNote, StaffReject,
+};
+use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
+use leptos_meta::Title;
+use leptos_router::hooks::use_location;
+
+#[component]
+pub fn DeskPage() -> impl IntoView {
+    let locale = use_locale();
+    let query = use_location().query.get_untracked();
+    let office = query.get("office").filter(|o| !o.is_empty());
+    let date = query.get("date").filter(|d| !d.is_empty());
+    let done = query.get("done");
+    let done_code = query.get("code");
+    let data = Resource::new_blocking(
+        || (),
+        move |_| {
+            let (office, date) = (office.clone(), date.clone());
+            async move {
+                let me = staff_me().await?;
+                let day = staff_day(office, date).await?;
+                Ok::<_, AppError>((me, day))
+            }
+        },
+    );
+    view! {
+        <Title text=td_string!(locale, staff.desk_title) />
+        <Suspense>
+            {move || {
+                let (done, done_code) = (done.clone(), done_code.clone());
+                Suspend::new(async move {
+                    match data.await {
+                        Ok((me, day)) => view! {
+                            <StaffBar me />
+                            <Desk day done done_code />
+                        }.into_any(),
+                        Err(AppError::Unauthorized) => view! { <SignInNeeded /> }.into_any(),
+                        Err(error) => view! {
+                            <h1>{td!(locale, staff.desk_title)}</h1>
+                            <p class="notice notice--error" role="alert">{error.message(locale)}</p>
+                        }.into_any(),
+                    }
+                })
+            }}
+        </Suspense>
+    }
+    .into_any()
+}
+
+fn pretty_code(code: &str) -> String {
+    BookingCode::parse(code)
+        .map(|c| c.display())
+        .unwrap_or_else(|_| code.to_owned())
+}
+
+fn done_message(done: &str, code: &str, locale: Locale) -> String {
+    let code = pretty_code(code);
+    if done == "noted" {
+        td_string!(locale, staff.done_noted, code = code).to_string()
+    } else {
+        td_string!(locale, staff.done, code = code, status = status_label(done, locale)).to_string()
+    }
+}
+
+#[component]
+fn Desk(day: DayView, done: Option<String>, done_code: Option<String>) -> impl IntoView {
+    let locale = use_locale();
+    let flash = match (done, done_code) {
+        (Some(done), Some(code)) => Some(done_message(&done, &code, locale)),
+        _ => None,
+    };
+    let check_in_error = form_error(StaffCheckIn::PATH);
+    let office_choices = day
+        .offices
+        .iter()
+        .map(|o| {
+            let selected = o.slug == day.office.slug;
+            view! { <option value=o.slug.clone() selected=selected>{o.name.clone()}</option> }
+        })
+        .collect_view();
+    let slug = day.office.slug.clone();
+    let day_link = move |date: String| format!("/staff?office={slug}&date={date}");
+    let pending = day.pending.clone();
+    let slots = day.slots.clone();
+    view! {
+        <h1>{td!(locale, staff.desk_title)}": "{day.office.name.clone()}</h1>
+        {flash.map(|m| view! { <p class="notice notice--ok" role="status" id="desk-flash">{m}</p> })}
+        <form class="desk-filter" action="/staff" method="get">
+            <div class="field">
+                <label for="desk-office">{td!(locale, staff.office)}</label>
+                <select id="desk-office" name="office">{office_choices}</select>
+            </div>
+            <div class="field">
+                <label for="desk-date">{td!(locale, staff.date)}</label>
+                <input id="desk-date" type="date" name="date" value=day.date.clone() required=true />
+            </div>
+            <button type="submit" class="button">{td!(locale, staff.show)}</button>
+        </form>
+        <nav class="day-nav" aria-label=td_string!(locale, staff.date)>
+            <a href=day_link(day.previous_date.clone())>{td!(locale, staff.previous_day)}</a>
+            <a href=day_link(day.today.clone())>{td!(locale, staff.today)}</a>
+            <a href=day_link(day.next_date.clone())>{td!(locale, staff.next_day)}</a>
+        </nav>
+        <h2 class="desk-date">{date_vn(&day.date)}</h2>
+        <Counts counts=day.counts.clone() />
+        <section class="card" aria-labelledby="check-in-heading">
+            <h2 id="check-in-heading">{td!(locale, staff.check_in_heading)}</h2>
+            <form action=StaffCheckIn::PATH method="post" novalidate=true class="check-in-form">
+                <ErrorSummary error=check_in_error.clone() id="check-in-errors" />
+                <TextField name="code" label=td_string!(locale, staff.code) hint=Some(td_string!(locale, staff.check_in_hint)) error=field_error(&check_in_error, "code") autocomplete="off" required=true maxlength=14 />
+                <button type="submit" class="button button--primary">{td!(locale, staff.check_in_submit)}</button>
+            </form>
+        </section>
+        <section aria-labelledby="pending-heading">
+            <h2 id="pending-heading">{td!(locale, staff.pending_heading)}</h2>
+            {if pending.is_empty() {
+                view! { <p>{td!(locale, staff.no_pending)}</p> }.into_any()
+            } else {
+                view! {
+                    <ul class="desk-list">
+                        {pending.into_iter().map(|b| view! { <li><BookingCard booking=b prefix="p" show_time=true /></li> }).collect_view()}
+                    </ul>
+                }.into_any()
+            }}
+        </section>
+        <section aria-labelledby="slots-heading">
+            <h2 id="slots-heading">{td!(locale, staff.slots_heading)}</h2>
+            {if slots.is_empty() {
+                view! { <p>{td!(locale, staff.no_slots)}</p> }.into_any()
+            } else {
+                slots.into_iter().map(|slot| view! { <SlotBlock block=slot /> }).collect_view().into_any()
+            }}
+        </section>
+    }
+    .into_any()
+}
+
+#[component]
+fn Counts(counts: DayCounts) -> impl IntoView {
+    let locale = use_locale();
+    let item = |label: &'static str, value: u32| {
+        view! { <div class="desk-counts__item"><dt>{label}</dt><dd>{value}</dd></div> }
+    };
+    view! {
+        <dl class="desk-counts" aria-label=td_string!(locale, staff.counts)>
+            {item(td_string!(locale, staff.count_pending), counts.pending)}
+            {item(td_string!(locale, staff.count_expected), counts.expected)}
+            {item(td_string!(locale, staff.count_arrived), counts.arrived)}
+            {item(td_string!(locale, staff.count_no_show), counts.no_show)}
+            {item(td_string!(locale, staff.count_free), counts.free)}
+        </dl>
+    }
+    .into_any()
+}
+
+#[component]
+fn SlotBlock(block: DaySlot) -> impl IntoView {
+    let locale = use_locale();
+    let heading = format!("{}–{}", time_vn(&block.starts_at), time_vn(&block.ends_at));
+    let places = td_string!(
+        locale,
+        staff.places,
+        taken = block.taken,
+        capacity = block.capacity
+    )
+    .to_string();
+    let bookings = block.bookings;
+    view! {
+        <section class="desk-slot">
+            <h3>
+                <time datetime=block.starts_at.clone()>{heading}</time>
+                " · "<span class="desk-slot__places">{places}</span>
+                {block.withdrawn.then(|| view! { " · "<span>{td!(locale, staff.withdrawn)}</span> })}
+            </h3>
+            {if bookings.is_empty() {
+                view! { <p class="desk-slot__empty">{td!(locale, staff.empty_slot)}</p> }.into_any()
+            } else {
+                view! {
+                    <ul class="desk-list">
+                        {bookings.into_iter().map(|b| view! { <li><BookingCard booking=b prefix="s" show_time=false /></li> }).collect_view()}
+                    </ul>
+                }.into_any()
+            }}
+        </section>
+    }
+    .into_any()
+}
+
+/// A hidden-text suffix that names the booking, so that every button's
+/// accessible name says whose booking it acts on.
+fn whose(name: &str, locale: Locale) -> impl IntoView {
+    let text = format!(" {}", td_string!(locale, staff.for_booking, name = name.to_owned()));
+    view! { <span class="visually-hidden">{text}</span> }
+}
+
+#[component]
+fn BookingCard(booking: DeskBooking, prefix: &'static str, show_time: bool) -> impl IntoView {
+    let locale = use_locale();
+    let b = booking;
+    let id = format!("{prefix}-{}", b.code);
+    let status_key = booking_status_key(b.status);
+    let code = pretty_code(&b.code);
+    let when = format!("{}–{}", time_vn(&b.starts_at), time_vn(&b.ends_at));
+    let reps = (!b.representatives.is_empty()).then(|| b.representatives.join(", "));
+    let needs = (!b.needs.is_empty()).then(|| b.needs.clone());
+    let notes = b.notes.clone();
+    let action = |path: &'static str, label: &'static str, class: &'static str| {
+        let code = b.code.clone();
+        let name = b.full_name.clone();
+        view! {
+            <form action=path method="post" class="desk-action">
+                <input type="hidden" name="code" value=code />
+                <button type="submit" class=class>{label}{whose(&name, locale)}</button>
+            </form>
+        }
+    };
+    let actions = match b.status {
+        BookingStatus::Requested => view! {
+            {action(StaffConfirm::PATH, td_string!(locale, staff.confirm), "button button--primary")}
+            <details class="desk-more">
+                <summary>{td!(locale, staff.reject)}{whose(&b.full_name, locale)}</summary>
+                <form action=StaffReject::PATH method="post" class="desk-reject">
+                    <input type="hidden" name="code" value=b.code.clone() />
+                    <div class="field">
+                        <label for=format!("{id}-reason")>{td!(locale, staff.reject_reason)}</label>
+                        <textarea id=format!("{id}-reason") name="reason" rows="2" maxlength="500" required=true></textarea>
+                    </div>
+                    <button type="submit" class="button button--danger">{td!(locale, staff.reject_submit)}{whose(&b.full_name, locale)}</button>
+                </form>
+            </details>
+        }.into_any(),
+        BookingStatus::Confirmed => view! {
+            {action(StaffCheckIn::PATH, td_string!(locale, staff.check_in), "button button--primary")}
+            {action(StaffNoShow::PATH, td_string!(locale, staff.no_show), "button")}
+        }.into_any(),
+        BookingStatus::CheckedIn => {
+            action(StaffComplete::PATH, td_string!(locale, staff.complete), "button button--primary").into_any()
+        }
+        _ => ().into_any(),
+    };
+    view! {
+        <article class="desk-card" id=id.clone() aria-labelledby=format!("{id}-name")>
+            <h4 class="desk-card__name" id=format!("{id}-name")>{b.full_name.clone()}</h4>
+            <p class=format!("status status--{status_key}")>{status_label(status_key, locale)}</p>
+            <dl class="desk-card__facts">
+                <div><dt>{td!(locale, staff.code)}</dt><dd class="desk-card__code">{code}</dd></div>
+                {show_time.then(|| view! { <div><dt>{td!(locale, staff.date)}</dt><dd>{when.clone()}</dd></div> })}
+                <div><dt>{td!(locale, staff.summary)}</dt><dd>{topic_label(b.topic, locale)}": "{b.summary.clone()}</dd></div>
+                <div><dt>{td!(locale, staff.party)}</dt><dd>{b.party_size}</dd></div>
+                {reps.map(|r| view! { <div><dt>{td!(locale, staff.representatives)}</dt><dd>{r}</dd></div> })}
+                {b.interpreter.then(|| view! { <div><dt>{td!(locale, staff.needs)}</dt><dd>{td!(locale, staff.interpreter)}</dd></div> })}
+                {needs.map(|n| view! { <div><dt>{td!(locale, staff.needs)}</dt><dd>{n}</dd></div> })}
+            </dl>
+            {(!b.email_given).then(|| view! { <p class="hint">{td!(locale, staff.no_email)}</p> })}
+            {(!notes.is_empty()).then(|| view! {
+                <div class="desk-card__notes">
+                    <p><strong>{td!(locale, staff.notes)}</strong></p>
+                    <ul>{notes.into_iter().map(|n| view! { <li>{n}</li> }).collect_view()}</ul>
+                </div>
+            })}
+            <div class="desk-card__actions">{actions}</div>
+            <details class="desk-more">
+                <summary>{td!(locale, staff.add_note)}{whose(&b.full_name, locale)}</summary>
+                <form action=StaffNote::PATH method="post">
+                    <input type="hidden" name="code" value=b.code.clone() />
+                    <div class="field">
+                        <label for=format!("{id}-note")>{td!(locale, staff.note)}</label>
+                        <textarea id=format!("{id}-note") name="note" rows="2" maxlength="1000" required=true></textarea>
+                    </div>
+                    <button type="submit" class="button">{td!(locale, staff.note_submit)}{whose(&b.full_name, locale)}</button>
+                </form>
+            </details>
+        </article>
+    }
+    .into_any()
+}

@@ -1,0 +1,66 @@
+//! The staff console's pages: sign-in, the front desk, the audit trail.
+//! Like the citizen pages they are complete without JavaScript: every
+//! action is a plain form posting to the staff API, which answers with a
+//! redirect back to the page.
+
+mod audit;
+mod desk;
+mod sign_in;
+
+pub use audit::AuditPage;
+pub use desk::DeskPage;
+pub use sign_in::SignInPage;
+
+use crate::i18n::{td, td_string, Locale};
+use crate::locale::use_locale;
+use crate::staff::{Role, StaffLogout, StaffProfile};
+use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
+use leptos_meta::Meta;
+
+fn role_label(role: Role, locale: Locale) -> &'static str {
+    match role {
+        Role::Receptionist => td_string!(locale, staff.role_receptionist),
+        Role::Officer => td_string!(locale, staff.role_officer),
+        Role::Admin => td_string!(locale, staff.role_admin),
+    }
+}
+
+/// Who is signed in, the console's sections and the sign-out button.
+#[component]
+fn StaffBar(me: StaffProfile) -> impl IntoView {
+    let locale = use_locale();
+    let role = role_label(me.role, locale);
+    let admin = me.role == Role::Admin;
+    view! {
+        <Meta name="robots" content="noindex" />
+        <nav class="staff-bar" aria-label=td_string!(locale, staff.desk_title)>
+            <p class="staff-bar__who">
+                {td_string!(locale, staff.signed_in_as, name = me.display_name.clone(), role = role).to_string()}
+            </p>
+            <ul class="staff-bar__links">
+                <li><a href="/staff">{td!(locale, staff.nav_desk)}</a></li>
+                {admin.then(|| view! { <li><a href="/staff/audit">{td!(locale, staff.nav_audit)}</a></li> })}
+            </ul>
+            <form action=StaffLogout::PATH method="post">
+                <button type="submit" class="button">{td!(locale, staff.sign_out)}</button>
+            </form>
+        </nav>
+    }
+    .into_any()
+}
+
+/// Shown when the session is missing or has ended. During server rendering
+/// the browser is also sent straight to the sign-in page.
+#[component]
+fn SignInNeeded() -> impl IntoView {
+    let locale = use_locale();
+    #[cfg(feature = "ssr")]
+    leptos_axum::redirect("/staff/sign-in");
+    view! {
+        <Meta name="robots" content="noindex" />
+        <p class="notice notice--error" role="alert">{td!(locale, staff.sign_in_needed)}</p>
+        <p><a class="button button--primary" href="/staff/sign-in">{td!(locale, staff.go_sign_in)}</a></p>
+    }
+    .into_any()
+}

@@ -1,0 +1,258 @@
+//! Staff sign-in through axum-login: who is signed in, with which role and
+//! offices, and the checks every staff server function starts with.
+//!
+//! Sessions live in PostgreSQL (tower-sessions-sqlx-store), so any server
+//! instance serves any staff member. A session is tied to the password hash
+//! it was opened with: changing the password ends every other session.
+
+use super::Role;
+use crate::error::AppError;
+use crate::ssr::AppState;
+use axum_login::{AuthUser, AuthnBackend};
+use sqlx::PgPool;
+use uuid::Uuid;
+
+/// The session key holding when the member signed in (Unix seconds), for
+/// the absolute session lifetime.
+const SIGNED_IN_AT: &str = "signed_in_at";
+
+/// A signed-in staff member.
+#[derive(Clone)]
+pub struct StaffUser {
+    pub id: Uuid,
+    pub email: String,
+    pub display_name: String,
+    pub role: Role,
+    pub office_ids: Vec<Uuid>,
+    password_hash: String,
+}
+
+impl std::fmt::Debug for StaffUser {
+    // Never the password hash, not even in a debug log.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("StaffUser")
+            .field("id", &self.id)
+            .field("role", &self.role)
+            .finish_non_exhaustive()
+    }
+}
+
+impl AuthUser for StaffUser {
+    type Id = Uuid;
+
+    fn id(&self) -> Uuid {
+        self.id
+    }
+
+    fn session_auth_hash(&self) -> &[u8] {
+        self.password_hash.as_bytes()
+    }
+}
+
+impl StaffUser {
+    pub fn serves(&self, office: Uuid) -> bool {
+        self.office_ids.contains(&office)
+    }
+}
+
+/// E-mail and password as typed.
+#[derive(Clone)]
+pub struct Credentials {
+    pub email: String,
+    pub password: String,
+}
+
+/// Staff accounts in PostgreSQL.
+#[derive(Clone, Debug)]
+pub struct StaffBackend {
+    pool: PgPool,
+}
+
+impl StaffBackend {
+    pub fn new(pool: PgPool) -> Self {
+        Self { pool }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum BackendError {
+    #[error(transparent)]
+    Db(#[from] sqlx::Error),
+    #[error("password check did not finish: {0}")]
+    Task(#[from] tokio::task::JoinError),
+}
+
+pub type AuthSession = axum_login::AuthSession<StaffBackend>;
+
+struct AccountRow {
+    id: Uuid,
+    email: String,
+    display_name: String,
+    role: String,
+    password_hash: String,
+    office_ids: Vec<Uuid>,
+}
+
+impl AccountRow {
+    fn into_user(self) -> Option<StaffUser> {
+        Some(StaffUser {
+            id: self.id,
+            email: self.email,
+            display_name: self.display_name,
+            role: Role::parse(&self.role)?,
+            office_ids: self.office_ids,
+            password_hash: self.password_hash,
+        })
+    }
+}
+
+macro_rules! select_account {
+    ($where:literal, $arg:expr) => {
+        sqlx::query_as!(
+            AccountRow,
+            r#"
+            SELECT a.id, a.email, a.display_name, a.role, a.password_hash,
+                   coalesce(array_agg(so.office_id) FILTER (WHERE so.office_id IS NOT NULL), '{}') AS "office_ids!"
+            FROM staff_accounts a
+            LEFT JOIN staff_offices so ON so.staff_id = a.id
+            "# + $where + " GROUP BY a.id",
+            $arg
+        )
+    };
+}
+
+/// A PHC string for a password nobody has, checked when the e-mail is
+/// unknown so that both failures take the same time.
+fn decoy_hash() -> &'static str {
+    static DECOY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    DECOY.get_or_init(|| password_auth::generate_hash("not a real password"))
+}
+
+impl AuthnBackend for StaffBackend {
+    type User = StaffUser;
+    type Credentials = Credentials;
+    type Error = BackendError;
+
+    async fn authenticate(&self, creds: Credentials) -> Result<Option<StaffUser>, BackendError> {
+        let email = creds.email.trim().to_lowercase();
+        let row = select_account!("WHERE a.email = $1 AND a.active", email)
+            .fetch_optional(&self.pool)
+            .await?;
+        let hash = row
+            .as_ref()
+            .map(|r| r.password_hash.clone())
+            .unwrap_or_else(|| decoy_hash().to_owned());
+        // Argon2 takes tens of milliseconds of CPU: off the async threads.
+        let matches = tokio::task::spawn_blocking(move || {
+            password_auth::verify_password(creds.password, &hash).is_ok()
+        })
+        .await?;
+        Ok(row.filter(|_| matches).and_then(AccountRow::into_user))
+    }
+
+    async fn get_user(&self, id: &Uuid) -> Result<Option<StaffUser>, BackendError> {
+        Ok(select_account!("WHERE a.id = $1 AND a.active", *id)
+            .fetch_optional(&self.pool)
+            .await?
+            .and_then(AccountRow::into_user))
+    }
+}
+
+/// The request's auth session (put there by the layer in `server`).
+pub async fn session() -> Result<AuthSession, AppError> {
+    leptos_axum::extract::<AuthSession>().await.map_err(|e| {
+        tracing::error!(error = %e, "no auth session on this request");
+        AppError::Internal
+    })
+}
+
+/// Marks the start of a signed-in session, for its absolute lifetime.
+pub async fn stamp_sign_in(auth: &AuthSession) -> Result<(), AppError> {
+    auth.session
+        .insert(SIGNED_IN_AT, chrono::Utc::now().timestamp())
+        .await
+        .map_err(session_error)
+}
+
+pub fn session_error(error: tower_sessions::session::Error) -> AppError {
+    tracing::error!(error = %error, "session store error");
+    AppError::Internal
+}
+
+/// The signed-in member, or 401. A session older than the absolute
+/// lifetime is ended here.
+pub async fn current(state: &AppState) -> Result<StaffUser, AppError> {
+    let mut auth = session().await?;
+    let Some(user) = auth.user.clone() else {
+        return Err(AppError::Unauthorized);
+    };
+    let since: Option<i64> = auth.session.get(SIGNED_IN_AT).await.map_err(session_error)?;
+    let max_age = i64::from(state.settings.staff_session_hours) * 3600;
+    let expired = since.is_none_or(|at| chrono::Utc::now().timestamp() - at > max_age);
+    if expired {
+        auth.logout().await.map_err(|e| {
+            tracing::error!(error = %e, "could not end an expired session");
+            AppError::Internal
+        })?;
+        return Err(AppError::Unauthorized);
+    }
+    Ok(user)
+}
+
+/// What a server function needs of the member.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Permission {
+    /// Day view and front-desk actions.
+    FrontDesk,
+    /// Weekly hours, closures, blocked slots.
+    Schedules,
+    /// Reading the audit trail; managing accounts.
+    Admin,
+}
+
+impl Role {
+    pub fn may(self, permission: Permission) -> bool {
+        match (self, permission) {
+            (Role::Admin, _) => true,
+            (Role::Officer, Permission::FrontDesk | Permission::Schedules) => true,
+            (Role::Receptionist, Permission::FrontDesk) => true,
+            _ => false,
+        }
+    }
+}
+
+/// The signed-in member if their role allows `permission` (401, else 403).
+pub async fn require(state: &AppState, permission: Permission) -> Result<StaffUser, AppError> {
+    let user = current(state).await?;
+    if user.role.may(permission) {
+        Ok(user)
+    } else {
+        Err(AppError::Forbidden)
+    }
+}
+
+/// [`require`], and the member serves `office` (403 otherwise).
+pub fn require_office(user: &StaffUser, office: Uuid) -> Result<(), AppError> {
+    if user.serves(office) {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn roles_grant_what_the_product_says() {
+        use Permission::*;
+        assert!(Role::Receptionist.may(FrontDesk));
+        assert!(!Role::Receptionist.may(Schedules));
+        assert!(!Role::Receptionist.may(Admin));
+        assert!(Role::Officer.may(FrontDesk));
+        assert!(Role::Officer.may(Schedules));
+        assert!(!Role::Officer.may(Admin));
+        assert!(Role::Admin.may(FrontDesk) && Role::Admin.may(Schedules) && Role::Admin.may(Admin));
+    }
+}

@@ -1,0 +1,304 @@
+//! The staff console: sign-in, the front desk's day view and actions, and
+//! the audit trail.
+//!
+//! Every server function here checks the session, the role and the office
+//! itself (401 without a session, 403 for the wrong role or office) — the
+//! pages only decide what to show.
+
+#[cfg(feature = "ssr")]
+pub mod audit;
+#[cfg(feature = "ssr")]
+pub mod auth;
+#[cfg(feature = "ssr")]
+pub mod desk;
+#[cfg(feature = "ssr")]
+mod service;
+
+use crate::booking::{BookingStatus, Topic};
+use crate::error::AppError;
+use leptos::prelude::*;
+use leptos::server_fn::codec::GetUrl;
+use serde::{Deserialize, Serialize};
+
+/// What a staff account may do (PRODUCT.md, "What staff can do").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    Receptionist,
+    Officer,
+    Admin,
+}
+
+impl Role {
+    pub fn parse(raw: &str) -> Option<Self> {
+        Some(match raw {
+            "receptionist" => Self::Receptionist,
+            "officer" => Self::Officer,
+            "admin" => Self::Admin,
+            _ => return None,
+        })
+    }
+}
+
+/// A front-desk status change. The booking state machine: requested →
+/// confirmed → checked in → completed; a request can be rejected, a
+/// confirmed booking can end as a no-show.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DeskAction {
+    Confirm,
+    Reject,
+    CheckIn,
+    NoShow,
+    Complete,
+}
+
+impl DeskAction {
+    /// The statuses this action can start from.
+    pub fn allowed_from(self) -> &'static [&'static str] {
+        match self {
+            Self::Confirm | Self::Reject => &["requested"],
+            Self::CheckIn | Self::NoShow => &["confirmed"],
+            Self::Complete => &["checked_in"],
+        }
+    }
+
+    pub fn resulting_status(self) -> &'static str {
+        match self {
+            Self::Confirm => "confirmed",
+            Self::Reject => "rejected",
+            Self::CheckIn => "checked_in",
+            Self::NoShow => "no_show",
+            Self::Complete => "completed",
+        }
+    }
+
+    /// A rejected request gives its place back to the slot.
+    pub fn frees_place(self) -> bool {
+        self == Self::Reject
+    }
+
+    pub fn audit_name(self) -> &'static str {
+        match self {
+            Self::Confirm => "booking.confirm",
+            Self::Reject => "booking.reject",
+            Self::CheckIn => "booking.check_in",
+            Self::NoShow => "booking.no_show",
+            Self::Complete => "booking.complete",
+        }
+    }
+}
+
+/// An office a staff member serves.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OfficeChoice {
+    pub slug: String,
+    pub name: String,
+}
+
+/// The signed-in staff member.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StaffProfile {
+    pub email: String,
+    pub display_name: String,
+    pub role: Role,
+    pub offices: Vec<OfficeChoice>,
+}
+
+/// A booking as the front desk sees it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeskBooking {
+    pub code: String,
+    pub status: BookingStatus,
+    pub full_name: String,
+    pub party_size: i16,
+    pub representatives: Vec<String>,
+    pub topic: Topic,
+    pub summary: String,
+    pub needs: String,
+    pub interpreter: bool,
+    pub email_given: bool,
+    pub starts_at: String,
+    pub ends_at: String,
+    pub notes: Vec<String>,
+}
+
+/// A slot of the day with its bookings.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DaySlot {
+    pub starts_at: String,
+    pub ends_at: String,
+    pub capacity: i16,
+    pub taken: i16,
+    /// No longer offered to citizens (kept for its bookings).
+    pub withdrawn: bool,
+    pub bookings: Vec<DeskBooking>,
+}
+
+/// The day's figures.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DayCounts {
+    /// Requests waiting for a decision.
+    pub pending: u32,
+    /// Confirmed, arrived, done or absent: people the office expects.
+    pub expected: u32,
+    /// Checked in or done.
+    pub arrived: u32,
+    pub no_show: u32,
+    /// Places still free in offered slots.
+    pub free: u32,
+}
+
+/// `GET /api/staff/bookings`: one office's day.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DayView {
+    pub office: OfficeChoice,
+    /// The offices the member may switch to.
+    pub offices: Vec<OfficeChoice>,
+    /// `YYYY-MM-DD`, Vietnam date, and its neighbours and today for links.
+    pub date: String,
+    pub previous_date: String,
+    pub next_date: String,
+    pub today: String,
+    pub counts: DayCounts,
+    /// Requests waiting for a decision, earliest slot first.
+    pub pending: Vec<DeskBooking>,
+    pub slots: Vec<DaySlot>,
+}
+
+/// What a front-desk action answers.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeskResult {
+    pub code: String,
+    pub status: BookingStatus,
+}
+
+/// One row of the audit trail.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditEntry {
+    pub id: i64,
+    pub at: String,
+    pub actor: String,
+    pub action: String,
+    pub record_type: String,
+    pub record_id: String,
+    pub client_addr: Option<String>,
+    pub details: String,
+}
+
+/// Signs a staff member in. Unknown e-mail and wrong password give the
+/// same 401; repeated failures per account and per address give 429.
+#[server(endpoint = "staff/login")]
+pub async fn staff_login(
+    #[server(default)] email: String,
+    #[server(default)] password: String,
+) -> Result<StaffProfile, AppError> {
+    crate::ssr::respond(service::login(email, password).await)
+}
+
+/// Ends the session.
+#[server(endpoint = "staff/logout")]
+pub async fn staff_logout() -> Result<(), AppError> {
+    crate::ssr::respond(service::logout().await)
+}
+
+/// The signed-in member (401 without a session).
+#[server(endpoint = "staff/me", input = GetUrl)]
+pub async fn staff_me() -> Result<StaffProfile, AppError> {
+    crate::ssr::respond(service::me().await)
+}
+
+/// An office's day: `office` (slug, default the member's first office),
+/// `date` (`YYYY-MM-DD`, default today).
+#[server(endpoint = "staff/bookings", input = GetUrl)]
+pub async fn staff_day(
+    #[server(default)] office: Option<String>,
+    #[server(default)] date: Option<String>,
+) -> Result<DayView, AppError> {
+    crate::ssr::respond(service::day(office.unwrap_or_default(), date.unwrap_or_default()).await)
+}
+
+/// Confirms a requested booking (e-mails the citizen).
+#[server(endpoint = "staff/bookings/confirm")]
+pub async fn staff_confirm(#[server(default)] code: String) -> Result<DeskResult, AppError> {
+    crate::ssr::respond(service::act(DeskAction::Confirm, code, String::new()).await)
+}
+
+/// Turns a request down with a reason (frees the place, e-mails the citizen).
+#[server(endpoint = "staff/bookings/reject")]
+pub async fn staff_reject(
+    #[server(default)] code: String,
+    #[server(default)] reason: String,
+) -> Result<DeskResult, AppError> {
+    crate::ssr::respond(service::act(DeskAction::Reject, code, reason).await)
+}
+
+/// Checks a confirmed booking in, by its code (typed or scanned).
+#[server(endpoint = "staff/bookings/check-in")]
+pub async fn staff_check_in(#[server(default)] code: String) -> Result<DeskResult, AppError> {
+    crate::ssr::respond(service::act(DeskAction::CheckIn, code, String::new()).await)
+}
+
+/// Marks a confirmed booking as a no-show.
+#[server(endpoint = "staff/bookings/no-show")]
+pub async fn staff_no_show(#[server(default)] code: String) -> Result<DeskResult, AppError> {
+    crate::ssr::respond(service::act(DeskAction::NoShow, code, String::new()).await)
+}
+
+/// Marks a checked-in booking as done.
+#[server(endpoint = "staff/bookings/complete")]
+pub async fn staff_complete(#[server(default)] code: String) -> Result<DeskResult, AppError> {
+    crate::ssr::respond(service::act(DeskAction::Complete, code, String::new()).await)
+}
+
+/// Adds a note to a booking (staff only; never shown to the citizen).
+#[server(endpoint = "staff/bookings/note")]
+pub async fn staff_note(
+    #[server(default)] code: String,
+    #[server(default)] note: String,
+) -> Result<(), AppError> {
+    crate::ssr::respond(service::note(code, note).await)
+}
+
+/// The audit trail, newest first (admins). Filters: `action`, `actor`
+/// (e-mail), `record` (e.g. a booking code), `from`/`to` (`YYYY-MM-DD`).
+#[server(endpoint = "staff/audit", input = GetUrl)]
+pub async fn staff_audit(
+    #[server(default)] action: Option<String>,
+    #[server(default)] actor: Option<String>,
+    #[server(default)] record: Option<String>,
+    #[server(default)] from: Option<String>,
+    #[server(default)] to: Option<String>,
+) -> Result<Vec<AuditEntry>, AppError> {
+    crate::ssr::respond(
+        service::audit_trail(service::AuditQuery {
+            action: action.unwrap_or_default(),
+            actor: actor.unwrap_or_default(),
+            record: record.unwrap_or_default(),
+            from: from.unwrap_or_default(),
+            to: to.unwrap_or_default(),
+        })
+        .await,
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::DeskAction::*;
+
+    #[test]
+    fn the_state_machine_only_moves_forward() {
+        assert_eq!(Confirm.allowed_from(), ["requested"]);
+        assert_eq!(Reject.allowed_from(), ["requested"]);
+        assert_eq!(CheckIn.allowed_from(), ["confirmed"]);
+        assert_eq!(NoShow.allowed_from(), ["confirmed"]);
+        assert_eq!(Complete.allowed_from(), ["checked_in"]);
+        for action in [Confirm, Reject, CheckIn, NoShow, Complete] {
+            assert!(!action.allowed_from().contains(&action.resulting_status()));
+            for terminal in ["completed", "rejected", "cancelled", "no_show"] {
+                assert!(!action.allowed_from().contains(&terminal), "{action:?} from {terminal}");
+            }
+        }
+        assert!(Reject.frees_place());
+        assert!(!Confirm.frees_place() && !CheckIn.frees_place() && !NoShow.frees_place());
+    }
+}

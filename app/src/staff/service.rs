@@ -1,0 +1,421 @@
+//! What the staff server functions do: check who is asking, validate, call
+//! [`desk`](super::desk) or [`audit`](super::audit), and shape the answer
+//! (or the redirect, for a browser posting a plain form).
+
+use super::audit::{self, Entry};
+use super::auth::{self, Credentials, Permission, StaffUser};
+use super::desk::{self, DeskError, DeskRow, OfficeRow};
+use super::{
+    AuditEntry, DayCounts, DaySlot, DayView, DeskAction, DeskBooking, DeskResult, OfficeChoice,
+    StaffProfile,
+};
+use crate::booking::notify::{self, MailKind};
+use crate::booking::service::rfc3339;
+use crate::booking::{BookingCode, BookingStatus, Topic};
+use crate::error::{AppError, ConflictReason, FieldError, ValidationCode};
+use crate::i18n::Locale;
+use crate::locale::use_locale;
+use crate::ssr::{app_state, client, limits, respond::is_plain_form_post, AppState};
+use chrono::{NaiveDate, Utc};
+use chrono_tz::Asia::Ho_Chi_Minh;
+use sha2::{Digest, Sha256};
+
+const QUARTER: i32 = 900;
+
+fn invalid(field: &str, code: ValidationCode, locale: Locale) -> AppError {
+    AppError::Validation {
+        fields: vec![FieldError::new(field, code, locale)],
+    }
+}
+
+fn office_choice(row: &OfficeRow, locale: Locale) -> OfficeChoice {
+    OfficeChoice {
+        slug: row.slug.clone(),
+        name: match (locale, &row.name_en) {
+            (Locale::en, Some(en)) => en.clone(),
+            _ => row.name_vi.clone(),
+        },
+    }
+}
+
+async fn me_of(state: &AppState, user: &StaffUser, locale: Locale) -> Result<StaffProfile, AppError> {
+    let offices = desk::offices_among(&state.pool, &user.office_ids).await?;
+    Ok(StaffProfile {
+        email: user.email.clone(),
+        display_name: user.display_name.clone(),
+        role: user.role,
+        offices: offices.iter().map(|o| office_choice(o, locale)).collect(),
+    })
+}
+
+/// Rate-limit keys for sign-in failures: per account (the e-mail hashed, so
+/// the table holds no address) and per client address.
+fn login_keys(state: &AppState, email: &str) -> [String; 2] {
+    let digest = Sha256::digest(email.trim().to_lowercase().as_bytes());
+    let account: String = digest[..12].iter().map(|b| format!("{b:02x}")).collect();
+    [
+        format!("staff-login:account:{account}"),
+        format!(
+            "staff-login:addr:{}",
+            client::client_key(&state.settings.trusted_proxies)
+        ),
+    ]
+}
+
+/// `POST /api/staff/login`.
+pub async fn login(email: String, password: String) -> Result<StaffProfile, AppError> {
+    let state = app_state()?;
+    let locale = use_locale();
+    let mut fields = Vec::new();
+    if email.trim().is_empty() {
+        fields.push(FieldError::new("email", ValidationCode::Required, locale));
+    } else if email.len() > 254 {
+        fields.push(FieldError::new("email", ValidationCode::TooLong, locale));
+    }
+    if password.is_empty() {
+        fields.push(FieldError::new("password", ValidationCode::Required, locale));
+    } else if password.len() > 1024 {
+        fields.push(FieldError::new("password", ValidationCode::TooLong, locale));
+    }
+    if !fields.is_empty() {
+        return Err(AppError::Validation { fields });
+    }
+    let limit = state.settings.staff_login_failures_per_15_min;
+    let keys = login_keys(&state, &email);
+    for key in &keys {
+        limits::check(&state.pool, key, QUARTER, limit).await?;
+    }
+    let mut session = auth::session().await?;
+    let user = session
+        .authenticate(Credentials { email, password })
+        .await
+        .map_err(|e| {
+            tracing::error!(error = %e, "sign-in backend error");
+            AppError::Internal
+        })?;
+    let Some(user) = user else {
+        for key in &keys {
+            // The answer is 401 either way; the count is what matters.
+            limits::hit(&state.pool, key, QUARTER, u32::MAX).await?;
+        }
+        return Err(AppError::Unauthorized);
+    };
+    // Rotates the session id (no fixation) and ties it to the password.
+    session.login(&user).await.map_err(|e| {
+        tracing::error!(error = %e, "could not open a staff session");
+        AppError::Internal
+    })?;
+    auth::stamp_sign_in(&session).await?;
+    audit::record_alone(
+        &state.pool,
+        &user,
+        &state.settings.trusted_proxies,
+        Entry {
+            action: "staff.sign_in",
+            record_type: "staff_account",
+            record_id: &user.id.to_string(),
+            office: None,
+            details: serde_json::json!({}),
+        },
+    )
+    .await?;
+    if is_plain_form_post() {
+        leptos_axum::redirect("/staff");
+    }
+    me_of(&state, &user, locale).await
+}
+
+/// `POST /api/staff/logout`.
+pub async fn logout() -> Result<(), AppError> {
+    let state = app_state()?;
+    let user = auth::current(&state).await;
+    if is_plain_form_post() {
+        leptos_axum::redirect("/staff/sign-in?signed_out=1");
+    }
+    let user = user?;
+    audit::record_alone(
+        &state.pool,
+        &user,
+        &state.settings.trusted_proxies,
+        Entry {
+            action: "staff.sign_out",
+            record_type: "staff_account",
+            record_id: &user.id.to_string(),
+            office: None,
+            details: serde_json::json!({}),
+        },
+    )
+    .await?;
+    let mut session = auth::session().await?;
+    session.logout().await.map_err(|e| {
+        tracing::error!(error = %e, "could not end a staff session");
+        AppError::Internal
+    })?;
+    Ok(())
+}
+
+/// `GET /api/staff/me`.
+pub async fn me() -> Result<StaffProfile, AppError> {
+    let state = app_state()?;
+    let user = auth::current(&state).await?;
+    me_of(&state, &user, use_locale()).await
+}
+
+fn today_vn() -> NaiveDate {
+    Utc::now().with_timezone(&Ho_Chi_Minh).date_naive()
+}
+
+fn desk_booking(row: DeskRow, starts_at: &str, ends_at: &str) -> DeskBooking {
+    DeskBooking {
+        code: row.code,
+        status: BookingStatus::parse(&row.status).unwrap_or(BookingStatus::Requested),
+        full_name: row.full_name,
+        party_size: row.party_size,
+        representatives: row.representatives,
+        topic: Topic::parse(&row.topic).unwrap_or(Topic::Petition),
+        summary: row.summary,
+        needs: row.needs,
+        interpreter: row.interpreter,
+        email_given: row.email_given,
+        starts_at: starts_at.to_owned(),
+        ends_at: ends_at.to_owned(),
+        notes: row.notes,
+    }
+}
+
+/// `GET /api/staff/bookings`.
+pub async fn day(office: String, date: String) -> Result<DayView, AppError> {
+    let state = app_state()?;
+    let locale = use_locale();
+    let user = auth::require(&state, Permission::FrontDesk).await?;
+    let mine = desk::offices_among(&state.pool, &user.office_ids).await?;
+    let office = if office.trim().is_empty() {
+        mine.first().ok_or(AppError::Forbidden)?.clone_row()
+    } else {
+        desk::office_by_slug(&state.pool, office.trim())
+            .await?
+            .ok_or(AppError::NotFound)?
+    };
+    auth::require_office(&user, office.id)?;
+    let date = if date.trim().is_empty() {
+        today_vn()
+    } else {
+        NaiveDate::parse_from_str(date.trim(), "%Y-%m-%d")
+            .map_err(|_| invalid("date", ValidationCode::InvalidDate, locale))?
+    };
+    let slots = desk::day_slots(&state.pool, office.id, date).await?;
+    let bookings = desk::day_bookings(&state.pool, office.id, date).await?;
+
+    let mut counts = DayCounts::default();
+    let mut pending = Vec::new();
+    let mut day_slots: Vec<DaySlot> = Vec::with_capacity(slots.len());
+    let mut by_slot: std::collections::HashMap<i64, usize> = Default::default();
+    for slot in &slots {
+        if !slot.withdrawn {
+            counts.free += u32::try_from(slot.capacity - slot.taken).unwrap_or(0);
+        }
+        by_slot.insert(slot.id, day_slots.len());
+        day_slots.push(DaySlot {
+            starts_at: rfc3339(slot.starts_at),
+            ends_at: rfc3339(slot.ends_at),
+            capacity: slot.capacity,
+            taken: slot.taken,
+            withdrawn: slot.withdrawn,
+            bookings: Vec::new(),
+        });
+    }
+    for row in bookings {
+        let Some(&index) = by_slot.get(&row.slot_id) else {
+            continue;
+        };
+        let slot = &mut day_slots[index];
+        let booking = desk_booking(row, &slot.starts_at, &slot.ends_at);
+        match booking.status {
+            BookingStatus::Requested => {
+                counts.pending += 1;
+                pending.push(booking.clone());
+            }
+            BookingStatus::Confirmed => counts.expected += 1,
+            BookingStatus::CheckedIn | BookingStatus::Completed => {
+                counts.expected += 1;
+                counts.arrived += 1;
+            }
+            BookingStatus::NoShow => {
+                counts.expected += 1;
+                counts.no_show += 1;
+            }
+            BookingStatus::Rejected | BookingStatus::Cancelled => {}
+        }
+        slot.bookings.push(booking);
+    }
+    Ok(DayView {
+        office: office_choice(&office, locale),
+        offices: mine.iter().map(|o| office_choice(o, locale)).collect(),
+        date: date.format("%Y-%m-%d").to_string(),
+        previous_date: date.pred_opt().unwrap_or(date).format("%Y-%m-%d").to_string(),
+        next_date: date.succ_opt().unwrap_or(date).format("%Y-%m-%d").to_string(),
+        today: today_vn().format("%Y-%m-%d").to_string(),
+        counts,
+        pending,
+        slots: day_slots,
+    })
+}
+
+impl OfficeRow {
+    fn clone_row(&self) -> OfficeRow {
+        OfficeRow {
+            id: self.id,
+            slug: self.slug.clone(),
+            name_vi: self.name_vi.clone(),
+            name_en: self.name_en.clone(),
+        }
+    }
+}
+
+fn desk_error(error: DeskError) -> AppError {
+    match error {
+        DeskError::NotFound => AppError::NotFound,
+        DeskError::OtherOffice => AppError::Forbidden,
+        DeskError::InvalidTransition(_) => AppError::Conflict {
+            reason: ConflictReason::InvalidTransition,
+        },
+        DeskError::Db(e) => e.into(),
+    }
+}
+
+/// Sends a browser that posted a plain form back to the day it acted on,
+/// with what was done.
+fn back_to_day(office: &str, starts_at: chrono::DateTime<Utc>, done: &str, code: &str) {
+    if is_plain_form_post() {
+        let date = starts_at.with_timezone(&Ho_Chi_Minh).date_naive();
+        leptos_axum::redirect(&format!(
+            "/staff?office={office}&date={date}&done={done}&code={code}"
+        ));
+    }
+}
+
+fn parse_code(raw: &str, locale: Locale) -> Result<BookingCode, AppError> {
+    BookingCode::parse(raw).map_err(|code| invalid("code", code, locale))
+}
+
+/// The front-desk actions.
+pub async fn act(action: DeskAction, code: String, reason: String) -> Result<DeskResult, AppError> {
+    let state = app_state()?;
+    let locale = use_locale();
+    let user = auth::require(&state, Permission::FrontDesk).await?;
+    let code = parse_code(&code, locale)?;
+    let reason = reason.trim().to_owned();
+    if action == DeskAction::Reject {
+        if reason.is_empty() {
+            return Err(invalid("reason", ValidationCode::Required, locale));
+        }
+        if reason.chars().count() > 500 {
+            return Err(invalid("reason", ValidationCode::TooLong, locale));
+        }
+    }
+    let kind = match action {
+        DeskAction::Confirm => Some(MailKind::Confirmed),
+        DeskAction::Reject => Some(MailKind::Rejected),
+        _ => None,
+    };
+    let public_url = state.settings.public_url.clone();
+    let mail = move |b: &crate::booking::repo::BookingRow, token: &str| {
+        kind.and_then(|kind| notify::message(kind, b, &public_url, token))
+    };
+    let booking = desk::apply(
+        &state.pool,
+        &user,
+        &state.settings.trusted_proxies,
+        code.as_str(),
+        action,
+        &reason,
+        &mail,
+    )
+    .await
+    .map_err(desk_error)?;
+    back_to_day(
+        &booking.office_slug,
+        booking.starts_at,
+        action.resulting_status(),
+        &booking.code,
+    );
+    Ok(DeskResult {
+        code: booking.code,
+        status: BookingStatus::parse(&booking.status).unwrap_or(BookingStatus::Requested),
+    })
+}
+
+/// `POST /api/staff/bookings/note`.
+pub async fn note(code: String, note: String) -> Result<(), AppError> {
+    let state = app_state()?;
+    let locale = use_locale();
+    let user = auth::require(&state, Permission::FrontDesk).await?;
+    let code = parse_code(&code, locale)?;
+    let note = note.trim();
+    if note.is_empty() {
+        return Err(invalid("note", ValidationCode::Required, locale));
+    }
+    if note.chars().count() > 1000 {
+        return Err(invalid("note", ValidationCode::TooLong, locale));
+    }
+    desk::add_note(
+        &state.pool,
+        &user,
+        &state.settings.trusted_proxies,
+        code.as_str(),
+        note,
+    )
+    .await
+    .map_err(desk_error)?;
+    if let Some(booking) = crate::booking::repo::by_code(&state.pool, code.as_str()).await? {
+        back_to_day(&booking.office_slug, booking.starts_at, "noted", &booking.code);
+    }
+    Ok(())
+}
+
+pub struct AuditQuery {
+    pub action: String,
+    pub actor: String,
+    pub record: String,
+    pub from: String,
+    pub to: String,
+}
+
+fn optional_date(raw: &str, field: &str, locale: Locale) -> Result<Option<NaiveDate>, AppError> {
+    let raw = raw.trim();
+    if raw.is_empty() {
+        return Ok(None);
+    }
+    NaiveDate::parse_from_str(raw, "%Y-%m-%d")
+        .map(Some)
+        .map_err(|_| invalid(field, ValidationCode::InvalidDate, locale))
+}
+
+/// `GET /api/staff/audit`.
+pub async fn audit_trail(q: AuditQuery) -> Result<Vec<AuditEntry>, AppError> {
+    let state = app_state()?;
+    let locale = use_locale();
+    auth::require(&state, Permission::Admin).await?;
+    let filter = audit::Filter {
+        action: q.action.trim(),
+        actor: q.actor.trim(),
+        record: q.record.trim(),
+        from: optional_date(&q.from, "from", locale)?,
+        to: optional_date(&q.to, "to", locale)?,
+        limit: 200,
+    };
+    let rows = audit::browse(&state.pool, &filter).await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| AuditEntry {
+            id: r.id,
+            at: rfc3339(r.at),
+            actor: r.actor_email,
+            action: r.action,
+            record_type: r.record_type,
+            record_id: r.record_id,
+            client_addr: r.client_addr,
+            details: r.details.to_string(),
+        })
+        .collect())
+}

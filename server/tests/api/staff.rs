@@ -1,0 +1,606 @@
+//! The staff API: sign-in and sessions, the role and office matrix over every
+//! staff server function, the front-desk state machine, concurrency, mail,
+//! cross-site refusal and the audit trail.
+
+use crate::booking::{book, cccd, office, slot, taken, Form};
+use crate::helpers::{spawn_app, spawn_app_with, TestApp, TestResponse};
+use serde_json::Value;
+use sqlx::PgPool;
+use std::collections::BTreeSet;
+use uuid::Uuid;
+
+const PASSWORD: &str = "correct horse battery staple";
+
+/// A staff account with `role`, serving `offices`.
+pub(crate) async fn staff(pool: &PgPool, email: &str, role: &str, offices: &[Uuid]) -> Uuid {
+    let hash = password_auth::generate_hash(PASSWORD);
+    let id: Uuid = sqlx::query_scalar(
+        "INSERT INTO staff_accounts (email, display_name, role, password_hash) VALUES ($1, $2, $3, $4) RETURNING id",
+    )
+    .bind(email)
+    .bind(format!("Cán bộ {role}"))
+    .bind(role)
+    .bind(hash)
+    .fetch_one(pool)
+    .await
+    .unwrap();
+    for office in offices {
+        sqlx::query("INSERT INTO staff_offices (staff_id, office_id) VALUES ($1, $2)")
+            .bind(id)
+            .bind(office)
+            .execute(pool)
+            .await
+            .unwrap();
+    }
+    id
+}
+
+fn session_cookie(response: &TestResponse) -> Option<String> {
+    response
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with("td_staff="))
+        .map(str::to_owned)
+}
+
+/// Signs in and returns the `Cookie` header value of the session.
+pub(crate) async fn sign_in(app: &TestApp, email: &str) -> String {
+    let response = app
+        .call(
+            "/api/staff/login",
+            &[("email", email), ("password", PASSWORD)],
+            &[],
+        )
+        .await;
+    assert_eq!(response.status(), 200, "{}", response.text());
+    let cookie = session_cookie(&response).expect("a session cookie");
+    cookie.split(';').next().unwrap().to_owned()
+}
+
+async fn call_as(app: &TestApp, cookie: &str, path: &str, form: &[(&str, &str)]) -> TestResponse {
+    app.call(path, form, &[("cookie", cookie)]).await
+}
+
+async fn get_as(app: &TestApp, cookie: &str, path: &str) -> TestResponse {
+    app.get_with(path, &[("cookie", cookie), ("accept", "application/json")])
+        .await
+}
+
+async fn slot_date(pool: &PgPool, slot: i64) -> String {
+    sqlx::query_scalar("SELECT (starts_at AT TIME ZONE 'Asia/Ho_Chi_Minh')::date::text FROM slots WHERE id = $1")
+        .bind(slot)
+        .fetch_one(pool)
+        .await
+        .unwrap()
+}
+
+async fn booked(app: &TestApp, slot: i64, n: u32) -> String {
+    let response = book(app, &Form::valid(slot, &cccd(n))).await;
+    assert_eq!(response.status(), 200, "{}", response.text());
+    response.json::<Value>()["code"].as_str().unwrap().to_owned()
+}
+
+async fn status_of(pool: &PgPool, code: &str) -> String {
+    sqlx::query_scalar("SELECT status FROM bookings WHERE code = $1")
+        .bind(code)
+        .fetch_one(pool)
+        .await
+        .unwrap()
+}
+
+async fn audit_actions(pool: &PgPool, record: &str) -> Vec<(String, String, Option<String>)> {
+    sqlx::query_as(
+        "SELECT action, actor_email, client_addr FROM audit_log WHERE record_id = $1 ORDER BY id",
+    )
+    .bind(record)
+    .fetch_all(pool)
+    .await
+    .unwrap()
+}
+
+#[sqlx::test(migrator = "app::ssr::db::MIGRATOR")]
+async fn sign_in_opens_a_strict_session_and_sign_out_ends_it(pool: PgPool) {
+    let app = spawn_app(pool.clone()).await;
+    let a = office(&pool, "a").await;
+    let id = staff(&pool, "letan@test.vn", "receptionist", &[a]).await;
+
+    let response = app
+        .call(
+            "/api/staff/login",
+            &[("email", "LeTan@Test.vn "), ("password", PASSWORD)],
+            &[],
+        )
+        .await;
+    assert_eq!(response.status(), 200, "{}", response.text());
+    let me: Value = response.json();
+    assert_eq!(me["role"], "receptionist");
+    assert_eq!(me["offices"][0]["slug"], "a");
+    let set_cookie = session_cookie(&response).unwrap();
+    for attribute in ["HttpOnly", "SameSite=Lax", "Path=/", "Max-Age="] {
+        assert!(set_cookie.contains(attribute), "{set_cookie}");
+    }
+    assert!(!set_cookie.contains("Secure"), "plain http in tests: {set_cookie}");
+    let cookie = set_cookie.split(';').next().unwrap().to_owned();
+
+    let me = get_as(&app, &cookie, "/api/staff/me").await;
+    assert_eq!(me.status(), 200, "{}", me.text());
+    let stored: i64 = sqlx::query_scalar("SELECT count(*) FROM staff_sessions")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(stored, 1, "the session lives in PostgreSQL");
+
+    // Another instance on the same database knows the session.
+    let other = app.second_instance().await;
+    let from_other = crate::helpers::get_json(&format!("{other}/api/staff/me"), &cookie).await;
+    assert_eq!(from_other.status(), 200, "{}", from_other.text());
+
+    let out = call_as(&app, &cookie, "/api/staff/logout", &[]).await;
+    assert_eq!(out.status(), 200, "{}", out.text());
+    assert_eq!(get_as(&app, &cookie, "/api/staff/me").await.status(), 401);
+
+    let actions: Vec<String> =
+        sqlx::query_scalar("SELECT action FROM audit_log WHERE record_id = $1 ORDER BY id")
+            .bind(id.to_string())
+            .fetch_all(&pool)
+            .await
+            .unwrap();
+    assert_eq!(actions, ["staff.sign_in", "staff.sign_out"]);
+}
+
+#[sqlx::test(migrator = "app::ssr::db::MIGRATOR")]
+async fn a_password_change_or_a_disabled_account_ends_every_session(pool: PgPool) {
+    let app = spawn_app(pool.clone()).await;
+    let a = office(&pool, "a").await;
+    staff(&pool, "one@test.vn", "receptionist", &[a]).await;
+    staff(&pool, "two@test.vn", "receptionist", &[a]).await;
+    let first = sign_in(&app, "one@test.vn").await;
+    let second = sign_in(&app, "one@test.vn").await;
+    let other = sign_in(&app, "two@test.vn").await;
+    assert_ne!(first, second, "each sign-in gets its own session id");
+
+    sqlx::query("UPDATE staff_accounts SET password_hash = $1 WHERE email = 'one@test.vn'")
+        .bind(password_auth::generate_hash("a brand new password"))
+        .execute(&pool)
+        .await
+        .unwrap();
+    assert_eq!(get_as(&app, &first, "/api/staff/me").await.status(), 401);
+    assert_eq!(get_as(&app, &second, "/api/staff/me").await.status(), 401);
+    assert_eq!(get_as(&app, &other, "/api/staff/me").await.status(), 200);
+
+    sqlx::query("UPDATE staff_accounts SET active = false WHERE email = 'two@test.vn'")
+        .execute(&pool)
+        .await
+        .unwrap();
+    assert_eq!(get_as(&app, &other, "/api/staff/me").await.status(), 401);
+}
+
+#[sqlx::test(migrator = "app::ssr::db::MIGRATOR")]
+async fn a_session_ends_after_its_absolute_lifetime(pool: PgPool) {
+    let app = spawn_app_with(pool.clone(), &[("STAFF_SESSION_HOURS", "0")]).await;
+    let a = office(&pool, "a").await;
+    staff(&pool, "letan@test.vn", "receptionist", &[a]).await;
+    let cookie = sign_in(&app, "letan@test.vn").await;
+    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+    assert_eq!(get_as(&app, &cookie, "/api/staff/me").await.status(), 401);
+}
+
+#[sqlx::test(migrator = "app::ssr::db::MIGRATOR")]
+async fn unknown_email_and_wrong_password_read_the_same_and_failures_are_throttled(pool: PgPool) {
+    let app = spawn_app(pool.clone()).await;
+    let a = office(&pool, "a").await;
+    staff(&pool, "letan@test.vn", "receptionist", &[a]).await;
+    staff(&pool, "canbo@test.vn", "officer", &[a]).await;
+
+    let wrong = app
+        .call("/api/staff/login", &[("email", "letan@test.vn"), ("password", "nope")], &[])
+        .await;
+    let unknown = app
+        .call("/api/staff/login", &[("email", "nobody@test.vn"), ("password", "nope")], &[])
+        .await;
+    assert_eq!(wrong.status(), 401);
+    assert_eq!(unknown.status(), 401);
+    assert_eq!(wrong.body, unknown.body, "the two failures are indistinguishable");
+
+    let empty = app.call("/api/staff/login", &[], &[]).await;
+    assert_eq!(empty.status(), 422);
+    assert_eq!(
+        crate::booking::field_codes(&empty),
+        [("email".to_owned(), "required".to_owned()), ("password".to_owned(), "required".to_owned())]
+    );
+
+    // Three more failures for this account make five in the window.
+    for _ in 0..3 {
+        let r = app
+            .call("/api/staff/login", &[("email", "letan@test.vn"), ("password", "nope")], &[])
+            .await;
+        assert_eq!(r.status(), 401);
+    }
+    // Five failures from this address (two of them for an unknown e-mail
+    // count against the address only): the right password is now refused
+    // too, for the account and for any other account from this address.
+    let locked = app
+        .call("/api/staff/login", &[("email", "letan@test.vn"), ("password", PASSWORD)], &[])
+        .await;
+    assert_eq!(locked.status(), 429, "{}", locked.text());
+    assert!(locked.headers().get("retry-after").is_some());
+    let other = app
+        .call("/api/staff/login", &[("email", "canbo@test.vn"), ("password", PASSWORD)], &[])
+        .await;
+    assert_eq!(other.status(), 429, "per address as well");
+}
+
+#[sqlx::test(migrator = "app::ssr::db::MIGRATOR")]
+async fn failures_for_one_account_lock_that_account_from_any_address(pool: PgPool) {
+    // Each request comes "through the proxy" from another client address.
+    let app = spawn_app(pool.clone()).await;
+    let a = office(&pool, "a").await;
+    staff(&pool, "letan@test.vn", "receptionist", &[a]).await;
+    for n in 0..5 {
+        let from = format!("203.0.113.{n}");
+        let r = app
+            .call(
+                "/api/staff/login",
+                &[("email", "letan@test.vn"), ("password", "nope")],
+                &[("x-forwarded-for", &from)],
+            )
+            .await;
+        assert_eq!(r.status(), 401);
+    }
+    let r = app
+        .call(
+            "/api/staff/login",
+            &[("email", "letan@test.vn"), ("password", PASSWORD)],
+            &[("x-forwarded-for", "198.51.100.7")],
+        )
+        .await;
+    assert_eq!(r.status(), 429);
+}
+
+/// Every staff server function, how to call it, and what it needs.
+struct Endpoint {
+    method: &'static str,
+    path: &'static str,
+    /// Only admins (a receptionist gets 403).
+    admin_only: bool,
+    /// Acts on one office's data (a member of another office gets 403).
+    office_scoped: bool,
+}
+
+const ENDPOINTS: &[Endpoint] = &[
+    Endpoint { method: "POST", path: "/api/staff/logout", admin_only: false, office_scoped: false },
+    Endpoint { method: "GET", path: "/api/staff/me", admin_only: false, office_scoped: false },
+    Endpoint { method: "GET", path: "/api/staff/bookings", admin_only: false, office_scoped: true },
+    Endpoint { method: "POST", path: "/api/staff/bookings/confirm", admin_only: false, office_scoped: true },
+    Endpoint { method: "POST", path: "/api/staff/bookings/reject", admin_only: false, office_scoped: true },
+    Endpoint { method: "POST", path: "/api/staff/bookings/check-in", admin_only: false, office_scoped: true },
+    Endpoint { method: "POST", path: "/api/staff/bookings/no-show", admin_only: false, office_scoped: true },
+    Endpoint { method: "POST", path: "/api/staff/bookings/complete", admin_only: false, office_scoped: true },
+    Endpoint { method: "POST", path: "/api/staff/bookings/note", admin_only: false, office_scoped: true },
+    Endpoint { method: "GET", path: "/api/staff/audit", admin_only: true, office_scoped: false },
+];
+
+async fn send_to(
+    app: &TestApp,
+    cookie: Option<&str>,
+    e: &Endpoint,
+    form: &[(&str, &str)],
+    query: &str,
+) -> TestResponse {
+    let mut headers = vec![("accept", "application/json")];
+    if let Some(c) = cookie {
+        headers.push(("cookie", c));
+    }
+    if e.method == "GET" {
+        app.get_with(&format!("{}{query}", e.path), &headers).await
+    } else {
+        app.call(e.path, form, &headers[1..]).await
+    }
+}
+
+#[sqlx::test(migrator = "app::ssr::db::MIGRATOR")]
+async fn every_staff_function_refuses_strangers_wrong_roles_and_other_offices(pool: PgPool) {
+    let app = spawn_app(pool.clone()).await;
+    let a = office(&pool, "a").await;
+    let b = office(&pool, "b").await;
+    let slot_b = slot(&pool, b, "3 days", 4).await;
+    let code_b = booked(&app, slot_b, 1).await;
+    let date_b = slot_date(&pool, slot_b).await;
+    staff(&pool, "letan-a@test.vn", "receptionist", &[a]).await;
+    staff(&pool, "canbo-a@test.vn", "officer", &[a]).await;
+
+    // The table covers exactly the registered staff functions (sign-in
+    // itself is the only one open to anyone).
+    let registered: BTreeSet<(String, String)> = leptos::server_fn::axum::server_fn_paths()
+        .filter(|(path, _)| path.starts_with("/api/staff/") && *path != "/api/staff/login")
+        .map(|(path, method)| (method.to_string(), path.to_owned()))
+        .collect();
+    let listed: BTreeSet<(String, String)> = ENDPOINTS
+        .iter()
+        .map(|e| (e.method.to_owned(), e.path.to_owned()))
+        .collect();
+    assert_eq!(registered, listed, "a staff function is missing from the matrix");
+    // Reads are the only GETs: nothing that changes data is a GET.
+    for e in ENDPOINTS.iter().filter(|e| e.method == "GET") {
+        assert!(
+            ["/api/staff/me", "/api/staff/bookings", "/api/staff/audit"].contains(&e.path),
+            "{} must not be a GET",
+            e.path
+        );
+    }
+
+    let receptionist = sign_in(&app, "letan-a@test.vn").await;
+    let officer = sign_in(&app, "canbo-a@test.vn").await;
+    let form: Vec<(&str, &str)> = vec![
+        ("code", code_b.as_str()),
+        ("reason", "Thử quyền truy cập"),
+        ("note", "Ghi chú thử"),
+    ];
+    let query = format!("?office=b&date={date_b}");
+    for e in ENDPOINTS {
+        let anonymous = send_to(&app, None, e, &form, &query).await;
+        assert_eq!(anonymous.status(), 401, "{} without a session: {}", e.path, anonymous.text());
+        assert_eq!(anonymous.json::<Value>()["kind"], "unauthorized");
+
+        if e.admin_only {
+            for (who, cookie) in [("receptionist", &receptionist), ("officer", &officer)] {
+                let r = send_to(&app, Some(cookie.as_str()), e, &form, &query).await;
+                assert_eq!(r.status(), 403, "{} as {who}: {}", e.path, r.text());
+            }
+        }
+        if e.office_scoped {
+            let r = send_to(&app, Some(receptionist.as_str()), e, &form, &query).await;
+            assert_eq!(r.status(), 403, "{} on another office: {}", e.path, r.text());
+            assert_eq!(r.json::<Value>()["kind"], "forbidden");
+        }
+    }
+    assert_eq!(status_of(&pool, &code_b).await, "requested", "nothing changed");
+    let notes: i64 = sqlx::query_scalar("SELECT count(*) FROM booking_notes")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(notes, 0);
+}
+
+#[sqlx::test(migrator = "app::ssr::db::MIGRATOR")]
+async fn the_desk_confirms_checks_in_and_completes_with_mail_and_audit(pool: PgPool) {
+    let app = spawn_app(pool.clone()).await;
+    let a = office(&pool, "a").await;
+    let s = slot(&pool, a, "3 days", 4).await;
+    let code = booked(&app, s, 1).await;
+    staff(&pool, "letan@test.vn", "receptionist", &[a]).await;
+    let desk = sign_in(&app, "letan@test.vn").await;
+
+    // Done before its time: invalid transitions are 409 and change nothing.
+    for path in ["/api/staff/bookings/check-in", "/api/staff/bookings/complete", "/api/staff/bookings/no-show"] {
+        let r = call_as(&app, &desk, path, &[("code", &code)]).await;
+        assert_eq!(r.status(), 409, "{path}: {}", r.text());
+        let body: Value = r.json();
+        assert_eq!(body["reason"], "invalid_transition");
+    }
+    let unknown = call_as(&app, &desk, "/api/staff/bookings/confirm", &[("code", "ABCDEFGHJK")]).await;
+    assert_eq!(unknown.status(), 404);
+    let garbled = call_as(&app, &desk, "/api/staff/bookings/confirm", &[("code", "12")]).await;
+    assert_eq!(garbled.status(), 422);
+
+    let confirmed = call_as(&app, &desk, "/api/staff/bookings/confirm", &[("code", &code)]).await;
+    assert_eq!(confirmed.status(), 200, "{}", confirmed.text());
+    assert_eq!(confirmed.json::<Value>()["status"], "confirmed");
+    assert_eq!(taken(&pool, s).await, 1, "confirming keeps the one place");
+    let again = call_as(&app, &desk, "/api/staff/bookings/confirm", &[("code", &code)]).await;
+    assert_eq!(again.status(), 409);
+
+    // The citizen's look-up shows it, and the e-mail says so with a link.
+    let lookup = app
+        .call("/api/bookings/lookup", &[("code", &code), ("phone", "0912345678")], &[])
+        .await;
+    assert_eq!(lookup.json::<Value>()["status"], "confirmed");
+    let mail = app.mail_to("an.nguyen@example.vn", "xác nhận").await;
+    let text = mail.text().unwrap();
+    assert!(text.contains("/my-booking?t="), "{text}");
+    assert_eq!(mail.attachments().len(), 1, "the .ics comes with it");
+
+    // Typed as a citizen reads it out: lower case, with dashes.
+    let typed = format!("{}-{}-{}", &code[..4], &code[4..8], &code[8..]).to_lowercase();
+    let arrived = call_as(&app, &desk, "/api/staff/bookings/check-in", &[("code", &typed)]).await;
+    assert_eq!(arrived.status(), 200, "{}", arrived.text());
+    assert_eq!(arrived.json::<Value>()["status"], "checked_in");
+    let noted = call_as(&app, &desk, "/api/staff/bookings/note", &[("code", &code), ("note", "Mang theo 3 bộ hồ sơ")]).await;
+    assert_eq!(noted.status(), 200, "{}", noted.text());
+    let done = call_as(&app, &desk, "/api/staff/bookings/complete", &[("code", &code)]).await;
+    assert_eq!(done.status(), 200);
+    assert_eq!(status_of(&pool, &code).await, "completed");
+    let late = call_as(&app, &desk, "/api/staff/bookings/no-show", &[("code", &code)]).await;
+    assert_eq!(late.status(), 409);
+
+    let trail = audit_actions(&pool, &code).await;
+    let actions: Vec<&str> = trail.iter().map(|(a, _, _)| a.as_str()).collect();
+    assert_eq!(actions, ["booking.confirm", "booking.check_in", "booking.note", "booking.complete"]);
+    for (_, actor, addr) in &trail {
+        assert_eq!(actor, "letan@test.vn");
+        assert_eq!(addr.as_deref(), Some("127.0.0.1"));
+    }
+    let history: Vec<String> = sqlx::query_scalar(
+        "SELECT e.status FROM booking_events e JOIN bookings b ON b.id = e.booking_id WHERE b.code = $1 ORDER BY e.id",
+    )
+    .bind(&code)
+    .fetch_all(&pool)
+    .await
+    .unwrap();
+    assert_eq!(history, ["requested", "confirmed", "checked_in", "completed"]);
+}
+
+#[sqlx::test(migrator = "app::ssr::db::MIGRATOR")]
+async fn rejecting_needs_a_reason_frees_the_place_and_tells_the_citizen_why(pool: PgPool) {
+    let app = spawn_app(pool.clone()).await;
+    let a = office(&pool, "a").await;
+    let s = slot(&pool, a, "3 days", 2).await;
+    let code = booked(&app, s, 1).await;
+    staff(&pool, "canbo@test.vn", "officer", &[a]).await;
+    let desk = sign_in(&app, "canbo@test.vn").await;
+
+    let bare = call_as(&app, &desk, "/api/staff/bookings/reject", &[("code", &code), ("reason", "  ")]).await;
+    assert_eq!(bare.status(), 422);
+    assert_eq!(crate::booking::field_codes(&bare), [("reason".to_owned(), "required".to_owned())]);
+    assert_eq!(status_of(&pool, &code).await, "requested");
+
+    let reason = "Nội dung thuộc thẩm quyền của UBND cấp tỉnh";
+    let r = call_as(&app, &desk, "/api/staff/bookings/reject", &[("code", &code), ("reason", reason)]).await;
+    assert_eq!(r.status(), 200, "{}", r.text());
+    assert_eq!(taken(&pool, s).await, 0, "the place went back to the pool");
+    let mail = app.mail_to("an.nguyen@example.vn", "không được chấp nhận").await;
+    assert!(mail.text().unwrap().contains(reason));
+    assert!(!mail.subject().unwrap().contains(reason), "the reason stays out of the subject");
+    let trail = audit_actions(&pool, &code).await;
+    assert_eq!(trail[0].0, "booking.reject");
+}
+
+#[sqlx::test(migrator = "app::ssr::db::MIGRATOR")]
+async fn concurrent_confirms_from_two_instances_never_overbook(pool: PgPool) {
+    let app = spawn_app_with(pool.clone(), &[("BOOKING_ATTEMPTS_PER_HOUR", "1000")]).await;
+    let a = office(&pool, "a").await;
+    let s = slot(&pool, a, "3 days", 3).await;
+    let mut codes = Vec::new();
+    for n in 1..=3 {
+        codes.push(booked(&app, s, n).await);
+    }
+    staff(&pool, "one@test.vn", "receptionist", &[a]).await;
+    staff(&pool, "two@test.vn", "receptionist", &[a]).await;
+    let one = sign_in(&app, "one@test.vn").await;
+    let two = sign_in(&app, "two@test.vn").await;
+    let other = app.second_instance().await;
+
+    // Both members press "confirm" on every booking at the same moment, each
+    // through a different instance.
+    let mut calls = Vec::new();
+    for code in &codes {
+        for (base, cookie) in [(app.base.clone(), one.clone()), (other.clone(), two.clone())] {
+            let code = code.clone();
+            calls.push(tokio::spawn(async move {
+                crate::helpers::post_json_as(
+                    &format!("{base}/api/staff/bookings/confirm"),
+                    &cookie,
+                    &[("code", &code)],
+                )
+                .await
+                .status()
+            }));
+        }
+    }
+    let mut statuses = Vec::new();
+    for call in calls {
+        statuses.push(call.await.unwrap());
+    }
+    statuses.sort();
+    assert_eq!(statuses, [200, 200, 200, 409, 409, 409]);
+    assert_eq!(taken(&pool, s).await, 3);
+    for code in &codes {
+        assert_eq!(status_of(&pool, code).await, "confirmed");
+    }
+    let confirms: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM audit_log WHERE action = 'booking.confirm'")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    assert_eq!(confirms, 3, "one audit row per real change");
+}
+
+#[sqlx::test(migrator = "app::ssr::db::MIGRATOR")]
+async fn the_day_view_lists_pending_first_with_slots_and_counts(pool: PgPool) {
+    let app = spawn_app(pool.clone()).await;
+    let a = office(&pool, "a").await;
+    let s = slot(&pool, a, "3 days", 4).await;
+    let first = booked(&app, s, 1).await;
+    let second = booked(&app, s, 2).await;
+    staff(&pool, "letan@test.vn", "receptionist", &[a]).await;
+    let desk = sign_in(&app, "letan@test.vn").await;
+    call_as(&app, &desk, "/api/staff/bookings/confirm", &[("code", &first)]).await;
+    let date = slot_date(&pool, s).await;
+
+    let r = get_as(&app, &desk, &format!("/api/staff/bookings?office=a&date={date}")).await;
+    assert_eq!(r.status(), 200, "{}", r.text());
+    let day: Value = r.json();
+    assert_eq!(day["date"], date);
+    assert_eq!(day["pending"].as_array().unwrap().len(), 1);
+    assert_eq!(day["pending"][0]["code"], second);
+    assert_eq!(day["counts"]["pending"], 1);
+    assert_eq!(day["counts"]["expected"], 1);
+    assert_eq!(day["counts"]["free"], 2);
+    let slot0 = &day["slots"][0];
+    assert_eq!(slot0["capacity"], 4);
+    assert_eq!(slot0["taken"], 2);
+    let booking = &slot0["bookings"][0];
+    assert_eq!(booking["full_name"], "Nguyễn Văn An");
+    assert_eq!(booking["party_size"], 1);
+    assert!(booking.get("citizen_id").is_none() && booking.get("phone").is_none());
+
+    // Defaults: the member's first office, today.
+    let today = get_as(&app, &desk, "/api/staff/bookings").await;
+    assert_eq!(today.status(), 200);
+    assert_eq!(today.json::<Value>()["office"]["slug"], "a");
+    let bad = get_as(&app, &desk, "/api/staff/bookings?office=a&date=31-12-2026").await;
+    assert_eq!(bad.status(), 422);
+    let unknown = get_as(&app, &desk, "/api/staff/bookings?office=nowhere").await;
+    assert_eq!(unknown.status(), 404);
+}
+
+#[sqlx::test(migrator = "app::ssr::db::MIGRATOR")]
+async fn cross_site_posts_are_refused(pool: PgPool) {
+    let app = spawn_app(pool.clone()).await;
+    let a = office(&pool, "a").await;
+    staff(&pool, "letan@test.vn", "receptionist", &[a]).await;
+    let form = [("email", "letan@test.vn"), ("password", PASSWORD)];
+    let cross = app
+        .call("/api/staff/login", &form, &[("sec-fetch-site", "cross-site")])
+        .await;
+    assert_eq!(cross.status(), 403);
+    let foreign = app
+        .call("/api/staff/login", &form, &[("origin", "https://evil.example")])
+        .await;
+    assert_eq!(foreign.status(), 403);
+    let citizen = app
+        .call("/api/bookings/cancel", &[("code", "ABCDEFGHJK")], &[("sec-fetch-site", "cross-site")])
+        .await;
+    assert_eq!(citizen.status(), 403, "citizen endpoints too");
+
+    let same = app
+        .call("/api/staff/login", &form, &[("sec-fetch-site", "same-origin")])
+        .await;
+    assert_eq!(same.status(), 200);
+    let own_origin = app.base.clone();
+    let same_origin = app
+        .call("/api/staff/login", &form, &[("origin", own_origin.as_str())])
+        .await;
+    assert_eq!(same_origin.status(), 200);
+}
+
+#[sqlx::test(migrator = "app::ssr::db::MIGRATOR")]
+async fn admins_browse_the_audit_trail_which_cannot_be_rewritten(pool: PgPool) {
+    let app = spawn_app(pool.clone()).await;
+    let a = office(&pool, "a").await;
+    let s = slot(&pool, a, "3 days", 4).await;
+    let code = booked(&app, s, 1).await;
+    staff(&pool, "quantri@test.vn", "admin", &[a]).await;
+    let admin = sign_in(&app, "quantri@test.vn").await;
+    call_as(&app, &admin, "/api/staff/bookings/confirm", &[("code", &code)]).await;
+
+    let r = get_as(&app, &admin, &format!("/api/staff/audit?record={code}")).await;
+    assert_eq!(r.status(), 200, "{}", r.text());
+    let rows: Vec<Value> = r.json();
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0]["action"], "booking.confirm");
+    assert_eq!(rows[0]["actor"], "quantri@test.vn");
+    let by_action = get_as(&app, &admin, "/api/staff/audit?action=staff.sign_in").await;
+    assert_eq!(by_action.json::<Vec<Value>>().len(), 1);
+    let bad = get_as(&app, &admin, "/api/staff/audit?from=yesterday").await;
+    assert_eq!(bad.status(), 422);
+
+    let update = sqlx::query("UPDATE audit_log SET actor_email = 'someone@else'")
+        .execute(&pool)
+        .await;
+    assert!(update.is_err(), "audit rows cannot be changed");
+    let delete = sqlx::query("DELETE FROM audit_log").execute(&pool).await;
+    assert!(delete.is_err(), "audit rows cannot be deleted");
+}
