@@ -45,5 +45,17 @@ export default defineConfig({
         locale: "vi-VN",
       },
     },
+    {
+      // Reception desks also run the staff console on a tablet.
+      name: "tablet",
+      testMatch: /staff\.spec\.ts/,
+      use: {
+        browserName: "chromium",
+        viewport: { width: 820, height: 1180 },
+        isMobile: true,
+        hasTouch: true,
+        locale: "vi-VN",
+      },
+    },
   ],
 });

@@ -110,6 +110,8 @@ pub enum ConflictReason {
     TooLate,
     /// The booking's status does not allow this action.
     InvalidTransition,
+    /// A slot would get fewer places than the bookings it holds.
+    CapacityBelowTaken,
 }
 
 impl ConflictReason {
@@ -120,6 +122,7 @@ impl ConflictReason {
             Self::AlreadyBooked => td_string!(locale, errors.already_booked),
             Self::TooLate => td_string!(locale, errors.too_late),
             Self::InvalidTransition => td_string!(locale, errors.invalid_transition),
+            Self::CapacityBelowTaken => td_string!(locale, errors.capacity_below_taken),
         }
     }
 }
@@ -159,6 +162,16 @@ pub enum ValidationCode {
     InvalidCode,
     InvalidDate,
     InvalidSlot,
+    InvalidNumber,
+    InvalidTime,
+    PastDate,
+    EndBeforeStart,
+    SlotTooLong,
+    Overlaps,
+    PasswordTooShort,
+    PasswordMismatch,
+    WrongPassword,
+    EmailTaken,
 }
 
 impl ValidationCode {
@@ -185,6 +198,16 @@ impl ValidationCode {
             Self::InvalidCode => td_string!(locale, validation.invalid_code),
             Self::InvalidDate => td_string!(locale, validation.invalid_date),
             Self::InvalidSlot => td_string!(locale, validation.invalid_slot),
+            Self::InvalidNumber => td_string!(locale, validation.invalid_number),
+            Self::InvalidTime => td_string!(locale, validation.invalid_time),
+            Self::PastDate => td_string!(locale, validation.past_date),
+            Self::EndBeforeStart => td_string!(locale, validation.end_before_start),
+            Self::SlotTooLong => td_string!(locale, validation.slot_too_long),
+            Self::Overlaps => td_string!(locale, validation.overlaps),
+            Self::PasswordTooShort => td_string!(locale, validation.password_too_short),
+            Self::PasswordMismatch => td_string!(locale, validation.password_mismatch),
+            Self::WrongPassword => td_string!(locale, validation.wrong_password),
+            Self::EmailTaken => td_string!(locale, validation.email_taken),
         }
     }
 }

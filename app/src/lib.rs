@@ -19,9 +19,9 @@ pub mod locale;
 pub mod offices;
 pub mod pages;
 pub mod shell;
-pub mod staff;
 #[cfg(feature = "ssr")]
 pub mod ssr;
+pub mod staff;
 
 /// Entry point of the WebAssembly bundle: hydrates the islands on the page.
 #[cfg(feature = "hydrate")]

@@ -4,8 +4,9 @@ use crate::i18n::td_string;
 use crate::layout::{Footer, Header};
 use crate::locale::use_locale;
 use crate::pages::{
-    AuditPage, BookingPage, ContactPage, DeskPage, HomePage, ManagePage, NotFound, PrivacyPage,
-    SignInPage,
+    AccountsPage, AuditPage, BookingPage, CodePage, ContactPage, DeskPage, EnrollPage, HomePage,
+    ManagePage, NotFound, PasswordPage, PrivacyPage, RecoveryCodesPage, SchedulePage,
+    SetPasswordPage, SignInPage,
 };
 use leptos::prelude::*;
 use leptos_i18n::Locale as _;
@@ -64,6 +65,13 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/staff") view=DeskPage ssr=SsrMode::Async />
                     <Route path=path!("/staff/sign-in") view=SignInPage ssr=SsrMode::Async />
                     <Route path=path!("/staff/audit") view=AuditPage ssr=SsrMode::Async />
+                    <Route path=path!("/staff/schedule") view=SchedulePage ssr=SsrMode::Async />
+                    <Route path=path!("/staff/sign-in/code") view=CodePage ssr=SsrMode::Async />
+                    <Route path=path!("/staff/sign-in/enroll") view=EnrollPage ssr=SsrMode::Async />
+                    <Route path=path!("/staff/recovery-codes") view=RecoveryCodesPage ssr=SsrMode::Async />
+                    <Route path=path!("/staff/accounts") view=AccountsPage ssr=SsrMode::Async />
+                    <Route path=path!("/staff/password") view=PasswordPage ssr=SsrMode::Async />
+                    <Route path=path!("/staff/set-password") view=SetPasswordPage ssr=SsrMode::Async />
                 </Routes>
             </main>
             <Footer />

@@ -17,6 +17,8 @@ pub enum MailKind {
     Confirmed,
     /// Staff turned the request down (with the reason).
     Rejected,
+    /// The office closed the day (with the reason).
+    ClosedByOffice,
 }
 
 impl MailKind {
@@ -28,6 +30,7 @@ impl MailKind {
             Self::Reminder => "booking_reminder",
             Self::Confirmed => "booking_confirmed",
             Self::Rejected => "booking_rejected",
+            Self::ClosedByOffice => "booking_closed_by_office",
         }
     }
 }
@@ -121,9 +124,19 @@ pub fn message(kind: MailKind, b: &BookingRow, public_url: &str, token: &str) ->
             "The reception office cannot receive you at this appointment. The reason is given below; you can book another one.",
             "Book a new appointment",
         ),
+        (MailKind::ClosedByOffice, false) => (
+            format!("Tiếp dân: lịch hẹn {code} đã bị hủy do trụ sở nghỉ"),
+            "Trụ sở tiếp công dân không làm việc vào ngày hẹn của ông/bà nên lịch hẹn đã bị hủy. Lý do được nêu dưới đây; xin lỗi ông/bà vì sự bất tiện và mời ông/bà đặt lịch vào ngày khác.",
+            "Đặt lịch mới",
+        ),
+        (MailKind::ClosedByOffice, true) => (
+            format!("Tiếp dân: appointment {code} cancelled, the office is closed"),
+            "The reception office is closed on the day of your appointment, so it has been cancelled. The reason is given below; we apologise, and invite you to book another day.",
+            "Book a new appointment",
+        ),
     };
     let target = match kind {
-        MailKind::Cancelled | MailKind::Rejected => Some(rebook),
+        MailKind::Cancelled | MailKind::Rejected | MailKind::ClosedByOffice => Some(rebook),
         // Opens the booking's page at its cancel button: one more tap frees
         // the place. (A link that cancelled by itself would be set off by
         // the mail scanners that open every link.)
@@ -142,10 +155,13 @@ pub fn message(kind: MailKind, b: &BookingRow, public_url: &str, token: &str) ->
         ("Mã lịch hẹn", "Thời gian", "Địa điểm", "Mang theo", "căn cước công dân (CCCD) hoặc hộ chiếu và giấy tờ liên quan đến nội dung cần trình bày.")
     };
     let l_reason = if en { "Reason" } else { "Lý do" };
-    let reason = (kind == MailKind::Rejected)
+    let reason = matches!(kind, MailKind::Rejected | MailKind::ClosedByOffice)
         .then_some(b.cancel_reason.as_deref())
         .flatten();
-    let ends_it = matches!(kind, MailKind::Cancelled | MailKind::Rejected);
+    let ends_it = matches!(
+        kind,
+        MailKind::Cancelled | MailKind::Rejected | MailKind::ClosedByOffice
+    );
     let mut text =
         format!("{lead}\n\n{l_code}: {code}\n{l_when}: {when}\n{l_where}: {office}, {address}\n");
     if let Some(reason) = reason {
@@ -197,8 +213,11 @@ pub fn message(kind: MailKind, b: &BookingRow, public_url: &str, token: &str) ->
     }
     html.push_str("</body></html>");
 
-    let ics = matches!(kind, MailKind::Received | MailKind::Moved | MailKind::Confirmed)
-        .then(|| ics(b, office, address, link.as_deref(), en));
+    let ics = matches!(
+        kind,
+        MailKind::Received | MailKind::Moved | MailKind::Confirmed
+    )
+    .then(|| ics(b, office, address, link.as_deref(), en));
     Some(Outgoing {
         kind: kind.as_str(),
         booking_id: Some(b.id),
@@ -274,7 +293,7 @@ pub fn when(starts: DateTime<Utc>, ends: DateTime<Utc>, en: bool) -> String {
     )
 }
 
-fn escape(text: &str) -> String {
+pub(crate) fn escape(text: &str) -> String {
     text.replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")

@@ -528,7 +528,10 @@ async fn why_unchangeable(pool: &PgPool, id: Uuid) -> Result<BookError, sqlx::Er
     })
 }
 
-pub(crate) async fn by_id_in(tx: &mut Transaction<'_, Postgres>, id: Uuid) -> Result<BookingRow, sqlx::Error> {
+pub(crate) async fn by_id_in(
+    tx: &mut Transaction<'_, Postgres>,
+    id: Uuid,
+) -> Result<BookingRow, sqlx::Error> {
     select_booking!("WHERE b.id = $1", id)
         .fetch_one(&mut **tx)
         .await

@@ -66,7 +66,14 @@ pub fn long_date(date: &str, weekday: u8, locale: Locale) -> String {
 /// The error summary at the top of a form: the general message, and a
 /// link to each invalid field (`#f-NAME`).
 #[component]
-pub fn ErrorSummary(error: Option<AppError>, #[prop(into)] id: String) -> impl IntoView {
+pub fn ErrorSummary(
+    error: Option<AppError>,
+    #[prop(into)] id: String,
+    /// The prefix of the fields' ids (`{prefix}-{name}`), where a page holds
+    /// several forms.
+    #[prop(optional)]
+    prefix: Option<&'static str>,
+) -> impl IntoView {
     let locale = use_locale();
     let Some(error) = error else {
         return view! { <div id=id class="error-summary" role="alert" hidden=true></div> }
@@ -76,7 +83,7 @@ pub fn ErrorSummary(error: Option<AppError>, #[prop(into)] id: String) -> impl I
         AppError::Validation { fields } => fields
             .iter()
             .map(|f| {
-                let href = format!("#f-{}", f.field);
+                let href = format!("#{}-{}", prefix.unwrap_or("f"), f.field);
                 view! { <li><a href=href>{f.message.clone()}</a></li> }
             })
             .collect_view()

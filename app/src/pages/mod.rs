@@ -14,4 +14,7 @@ pub use home::HomePage;
 pub use manage::ManagePage;
 pub use not_found::NotFound;
 pub use privacy::PrivacyPage;
-pub use staff::{AuditPage, DeskPage, SignInPage};
+pub use staff::{
+    AccountsPage, AuditPage, CodePage, DeskPage, EnrollPage, PasswordPage, RecoveryCodesPage,
+    SchedulePage, SetPasswordPage, SignInPage,
+};

@@ -186,7 +186,11 @@ pub async fn current(state: &AppState) -> Result<StaffUser, AppError> {
     let Some(user) = auth.user.clone() else {
         return Err(AppError::Unauthorized);
     };
-    let since: Option<i64> = auth.session.get(SIGNED_IN_AT).await.map_err(session_error)?;
+    let since: Option<i64> = auth
+        .session
+        .get(SIGNED_IN_AT)
+        .await
+        .map_err(session_error)?;
     let max_age = i64::from(state.settings.staff_session_hours) * 3600;
     let expired = since.is_none_or(|at| chrono::Utc::now().timestamp() - at > max_age);
     if expired {
@@ -212,12 +216,12 @@ pub enum Permission {
 
 impl Role {
     pub fn may(self, permission: Permission) -> bool {
-        match (self, permission) {
-            (Role::Admin, _) => true,
-            (Role::Officer, Permission::FrontDesk | Permission::Schedules) => true,
-            (Role::Receptionist, Permission::FrontDesk) => true,
-            _ => false,
-        }
+        matches!(
+            (self, permission),
+            (Role::Admin, _)
+                | (Role::Officer, Permission::FrontDesk | Permission::Schedules)
+                | (Role::Receptionist, Permission::FrontDesk)
+        )
     }
 }
 

@@ -34,6 +34,7 @@ pub struct DeskRow {
     pub slot_id: i64,
     pub created_at: DateTime<Utc>,
     pub notes: Vec<String>,
+    pub walk_in: bool,
 }
 
 /// The office's slots on `day` (Vietnam date), including withdrawn ones
@@ -73,7 +74,7 @@ pub async fn day_bookings(
         r#"
         SELECT b.code, b.status, b.full_name, b.party_size, b.representatives, b.topic,
                b.summary, b.needs, b.interpreter, (b.email IS NOT NULL) AS "email_given!",
-               b.slot_id, b.created_at,
+               b.slot_id, b.created_at, b.walk_in,
                coalesce((SELECT array_agg(n.body ORDER BY n.at) FROM booking_notes n WHERE n.booking_id = b.id), '{}') AS "notes!"
         FROM bookings b
         JOIN slots s ON s.id = b.slot_id
@@ -84,6 +85,22 @@ pub async fn day_bookings(
         "#,
         office,
         day,
+    )
+    .fetch_all(pool)
+    .await
+}
+
+/// Slots running now or later today with room (walk-ins can go there).
+pub async fn walk_in_slots(pool: &PgPool, office: Uuid) -> Result<Vec<DateTime<Utc>>, sqlx::Error> {
+    sqlx::query_scalar!(
+        r#"
+        SELECT starts_at FROM slots
+        WHERE office_id = $1 AND NOT withdrawn AND ends_at > now() AND taken < capacity
+          AND ((starts_at AT TIME ZONE 'Asia/Ho_Chi_Minh')::date = (now() AT TIME ZONE 'Asia/Ho_Chi_Minh')::date
+               OR starts_at <= now())
+        ORDER BY starts_at
+        "#,
+        office
     )
     .fetch_all(pool)
     .await

@@ -5,6 +5,7 @@
 //! itself (401 without a session, 403 for the wrong role or office) — the
 //! pages only decide what to show.
 
+pub mod accounts;
 #[cfg(feature = "ssr")]
 pub mod audit;
 #[cfg(feature = "ssr")]
@@ -12,7 +13,14 @@ pub mod auth;
 #[cfg(feature = "ssr")]
 pub mod desk;
 #[cfg(feature = "ssr")]
-mod service;
+mod mfa;
+pub mod schedule;
+#[cfg(feature = "ssr")]
+pub(crate) mod service;
+#[cfg(feature = "ssr")]
+pub mod totp;
+#[cfg(feature = "ssr")]
+pub mod walk_in;
 
 use crate::booking::{BookingStatus, Topic};
 use crate::error::AppError;
@@ -102,6 +110,34 @@ pub struct StaffProfile {
     pub display_name: String,
     pub role: Role,
     pub offices: Vec<OfficeChoice>,
+    /// Set when the password was right but a second step is needed before
+    /// the member is signed in (administrators).
+    pub second_factor: Option<SecondFactor>,
+}
+
+/// The second sign-in step an administrator still has to take.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SecondFactor {
+    /// Type the code from the authenticator app (or a recovery code).
+    Totp,
+    /// First sign-in: enrol an authenticator app.
+    Enroll,
+}
+
+/// `GET /api/staff/login/enroll`: the secret to add to an authenticator app.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Enrollment {
+    /// Base32, for typing by hand.
+    pub secret: String,
+    pub otpauth_url: String,
+    pub qr_svg: String,
+}
+
+/// One-time recovery codes, shown once.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RecoveryCodes {
+    pub codes: Vec<String>,
 }
 
 /// A booking as the front desk sees it.
@@ -120,6 +156,8 @@ pub struct DeskBooking {
     pub starts_at: String,
     pub ends_at: String,
     pub notes: Vec<String>,
+    /// Received without a booking.
+    pub walk_in: bool,
 }
 
 /// A slot of the day with its bookings.
@@ -160,9 +198,23 @@ pub struct DayView {
     pub next_date: String,
     pub today: String,
     pub counts: DayCounts,
+    /// Whether the member may block slots and change their places.
+    pub can_edit_schedule: bool,
+    /// Slots running now or later today with room, for walk-ins (empty on
+    /// other days).
+    pub walk_in_slots: Vec<String>,
+    /// Slots of the day blocked by staff (not offered).
+    pub blocked: Vec<BlockedSlot>,
     /// Requests waiting for a decision, earliest slot first.
     pub pending: Vec<DeskBooking>,
     pub slots: Vec<DaySlot>,
+}
+
+/// A slot staff blocked.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BlockedSlot {
+    pub starts_at: String,
+    pub reason: String,
 }
 
 /// What a front-desk action answers.
@@ -193,6 +245,35 @@ pub async fn staff_login(
     #[server(default)] password: String,
 ) -> Result<StaffProfile, AppError> {
     crate::ssr::respond(service::login(email, password).await)
+}
+
+/// The second step for administrators: the authenticator's code or a
+/// recovery code, after the password. Wrong codes count against the same
+/// limits as wrong passwords.
+#[server(endpoint = "staff/login/code")]
+pub async fn staff_login_code(#[server(default)] code: String) -> Result<StaffProfile, AppError> {
+    crate::ssr::respond(mfa::code(code).await)
+}
+
+/// At an administrator's first sign-in: the secret to enrol.
+#[server(endpoint = "staff/login/enroll", input = GetUrl)]
+pub async fn staff_enrollment() -> Result<Enrollment, AppError> {
+    crate::ssr::respond(mfa::enrollment().await)
+}
+
+/// Confirms enrolment with a first code; signs in and answers the recovery
+/// codes (a plain form post sees them once on `/staff/recovery-codes`).
+#[server(endpoint = "staff/login/enroll/confirm")]
+pub async fn staff_enroll_confirm(
+    #[server(default)] code: String,
+) -> Result<RecoveryCodes, AppError> {
+    crate::ssr::respond(mfa::confirm(code).await)
+}
+
+/// The recovery codes just made, once.
+#[server(endpoint = "staff/recovery-codes", input = GetUrl)]
+pub async fn staff_recovery_codes() -> Result<RecoveryCodes, AppError> {
+    crate::ssr::respond(mfa::fresh_codes().await)
 }
 
 /// Ends the session.
@@ -250,6 +331,43 @@ pub async fn staff_complete(#[server(default)] code: String) -> Result<DeskResul
     crate::ssr::respond(service::act(DeskAction::Complete, code, String::new()).await)
 }
 
+/// Registers someone at the desk without a booking into a slot running now
+/// or later today that has room (`starts_at`, RFC 3339), checked in at once.
+/// The same fields as a citizen's booking, the e-mail optional; the CCCD is
+/// read from the card the person shows.
+#[allow(clippy::too_many_arguments)]
+#[server(endpoint = "staff/bookings/walk-in")]
+pub async fn staff_walk_in(
+    #[server(default)] office: String,
+    #[server(default)] starts_at: String,
+    #[server(default)] full_name: String,
+    #[server(default)] citizen_id: String,
+    #[server(default)] phone: String,
+    #[server(default)] email: String,
+    #[server(default)] topic: String,
+    #[server(default)] summary: String,
+    #[server(default)] party_size: String,
+    #[server(default)] representatives: String,
+    #[server(default)] needs: String,
+    #[server(default)] interpreter: Option<String>,
+) -> Result<DeskResult, AppError> {
+    let form = service::WalkInForm {
+        office,
+        starts_at,
+        full_name,
+        citizen_id,
+        phone,
+        email,
+        topic,
+        summary,
+        party_size,
+        representatives,
+        needs,
+        interpreter,
+    };
+    crate::ssr::respond(service::walk_in(form).await)
+}
+
 /// Adds a note to a booking (staff only; never shown to the citizen).
 #[server(endpoint = "staff/bookings/note")]
 pub async fn staff_note(
@@ -295,7 +413,10 @@ mod tests {
         for action in [Confirm, Reject, CheckIn, NoShow, Complete] {
             assert!(!action.allowed_from().contains(&action.resulting_status()));
             for terminal in ["completed", "rejected", "cancelled", "no_show"] {
-                assert!(!action.allowed_from().contains(&terminal), "{action:?} from {terminal}");
+                assert!(
+                    !action.allowed_from().contains(&terminal),
+                    "{action:?} from {terminal}"
+                );
             }
         }
         assert!(Reject.frees_place());

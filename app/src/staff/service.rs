@@ -7,7 +7,7 @@ use super::auth::{self, Credentials, Permission, StaffUser};
 use super::desk::{self, DeskError, DeskRow, OfficeRow};
 use super::{
     AuditEntry, DayCounts, DaySlot, DayView, DeskAction, DeskBooking, DeskResult, OfficeChoice,
-    StaffProfile,
+    Role, SecondFactor, StaffProfile,
 };
 use crate::booking::notify::{self, MailKind};
 use crate::booking::service::rfc3339;
@@ -38,19 +38,24 @@ fn office_choice(row: &OfficeRow, locale: Locale) -> OfficeChoice {
     }
 }
 
-async fn me_of(state: &AppState, user: &StaffUser, locale: Locale) -> Result<StaffProfile, AppError> {
+pub(super) async fn profile(
+    state: &AppState,
+    user: &StaffUser,
+    locale: Locale,
+) -> Result<StaffProfile, AppError> {
     let offices = desk::offices_among(&state.pool, &user.office_ids).await?;
     Ok(StaffProfile {
         email: user.email.clone(),
         display_name: user.display_name.clone(),
         role: user.role,
         offices: offices.iter().map(|o| office_choice(o, locale)).collect(),
+        second_factor: None,
     })
 }
 
 /// Rate-limit keys for sign-in failures: per account (the e-mail hashed, so
 /// the table holds no address) and per client address.
-fn login_keys(state: &AppState, email: &str) -> [String; 2] {
+pub(super) fn login_keys(state: &AppState, email: &str) -> [String; 2] {
     let digest = Sha256::digest(email.trim().to_lowercase().as_bytes());
     let account: String = digest[..12].iter().map(|b| format!("{b:02x}")).collect();
     [
@@ -73,7 +78,11 @@ pub async fn login(email: String, password: String) -> Result<StaffProfile, AppE
         fields.push(FieldError::new("email", ValidationCode::TooLong, locale));
     }
     if password.is_empty() {
-        fields.push(FieldError::new("password", ValidationCode::Required, locale));
+        fields.push(FieldError::new(
+            "password",
+            ValidationCode::Required,
+            locale,
+        ));
     } else if password.len() > 1024 {
         fields.push(FieldError::new("password", ValidationCode::TooLong, locale));
     }
@@ -100,6 +109,25 @@ pub async fn login(email: String, password: String) -> Result<StaffProfile, AppE
         }
         return Err(AppError::Unauthorized);
     };
+    if user.role == Role::Admin {
+        // Administrators are signed in only after their second factor.
+        super::totp::start(&session, &user).await?;
+        let enrolled = super::totp::stored(&state.pool, user.id)
+            .await?
+            .secret
+            .is_some();
+        let (step, page) = if enrolled {
+            (SecondFactor::Totp, "/staff/sign-in/code")
+        } else {
+            (SecondFactor::Enroll, "/staff/sign-in/enroll")
+        };
+        if is_plain_form_post() {
+            leptos_axum::redirect(page);
+        }
+        let mut pending = profile(&state, &user, locale).await?;
+        pending.second_factor = Some(step);
+        return Ok(pending);
+    }
     // Rotates the session id (no fixation) and ties it to the password.
     session.login(&user).await.map_err(|e| {
         tracing::error!(error = %e, "could not open a staff session");
@@ -122,7 +150,7 @@ pub async fn login(email: String, password: String) -> Result<StaffProfile, AppE
     if is_plain_form_post() {
         leptos_axum::redirect("/staff");
     }
-    me_of(&state, &user, locale).await
+    profile(&state, &user, locale).await
 }
 
 /// `POST /api/staff/logout`.
@@ -158,7 +186,7 @@ pub async fn logout() -> Result<(), AppError> {
 pub async fn me() -> Result<StaffProfile, AppError> {
     let state = app_state()?;
     let user = auth::current(&state).await?;
-    me_of(&state, &user, use_locale()).await
+    profile(&state, &user, use_locale()).await
 }
 
 fn today_vn() -> NaiveDate {
@@ -180,6 +208,7 @@ fn desk_booking(row: DeskRow, starts_at: &str, ends_at: &str) -> DeskBooking {
         starts_at: starts_at.to_owned(),
         ends_at: ends_at.to_owned(),
         notes: row.notes,
+        walk_in: row.walk_in,
     }
 }
 
@@ -252,10 +281,36 @@ pub async fn day(office: String, date: String) -> Result<DayView, AppError> {
         office: office_choice(&office, locale),
         offices: mine.iter().map(|o| office_choice(o, locale)).collect(),
         date: date.format("%Y-%m-%d").to_string(),
-        previous_date: date.pred_opt().unwrap_or(date).format("%Y-%m-%d").to_string(),
-        next_date: date.succ_opt().unwrap_or(date).format("%Y-%m-%d").to_string(),
+        previous_date: date
+            .pred_opt()
+            .unwrap_or(date)
+            .format("%Y-%m-%d")
+            .to_string(),
+        next_date: date
+            .succ_opt()
+            .unwrap_or(date)
+            .format("%Y-%m-%d")
+            .to_string(),
         today: today_vn().format("%Y-%m-%d").to_string(),
         counts,
+        can_edit_schedule: user.role.may(Permission::Schedules),
+        walk_in_slots: if date == today_vn() {
+            desk::walk_in_slots(&state.pool, office.id)
+                .await?
+                .into_iter()
+                .map(rfc3339)
+                .collect()
+        } else {
+            Vec::new()
+        },
+        blocked: super::schedule::repo::blocked_on(&state.pool, office.id, date)
+            .await?
+            .into_iter()
+            .map(|(at, reason)| super::BlockedSlot {
+                starts_at: rfc3339(at),
+                reason,
+            })
+            .collect(),
         pending,
         slots: day_slots,
     })
@@ -368,7 +423,12 @@ pub async fn note(code: String, note: String) -> Result<(), AppError> {
     .await
     .map_err(desk_error)?;
     if let Some(booking) = crate::booking::repo::by_code(&state.pool, code.as_str()).await? {
-        back_to_day(&booking.office_slug, booking.starts_at, "noted", &booking.code);
+        back_to_day(
+            &booking.office_slug,
+            booking.starts_at,
+            "noted",
+            &booking.code,
+        );
     }
     Ok(())
 }
@@ -418,4 +478,131 @@ pub async fn audit_trail(q: AuditQuery) -> Result<Vec<AuditEntry>, AppError> {
             details: r.details.to_string(),
         })
         .collect())
+}
+
+/// The walk-in form as typed.
+pub struct WalkInForm {
+    pub office: String,
+    pub starts_at: String,
+    pub full_name: String,
+    pub citizen_id: String,
+    pub phone: String,
+    pub email: String,
+    pub topic: String,
+    pub summary: String,
+    pub party_size: String,
+    pub representatives: String,
+    pub needs: String,
+    pub interpreter: Option<String>,
+}
+
+/// `POST /api/staff/bookings/walk-in`.
+pub async fn walk_in(form: WalkInForm) -> Result<DeskResult, AppError> {
+    use crate::booking::validate;
+    use unicode_normalization::UnicodeNormalization;
+    let state = app_state()?;
+    let locale = use_locale();
+    let user = auth::require(&state, Permission::FrontDesk).await?;
+    let office = desk::office_by_slug(&state.pool, form.office.trim())
+        .await?
+        .ok_or(AppError::NotFound)?;
+    auth::require_office(&user, office.id)?;
+    let nfc = |s: &str| -> String { s.nfc().collect() };
+    let mut fields = Vec::new();
+    let mut check = |field: &str, code: Option<ValidationCode>| {
+        if let Some(code) = code {
+            fields.push(FieldError::new(field, code, locale));
+        }
+    };
+    let starts_at = chrono::DateTime::parse_from_rfc3339(form.starts_at.trim())
+        .map(|t| t.with_timezone(&Utc))
+        .map_err(|_| ValidationCode::InvalidSlot);
+    check("starts_at", starts_at.as_ref().err().copied());
+    let full_name = validate::full_name(&nfc(&form.full_name));
+    check("full_name", full_name.as_ref().err().copied());
+    let citizen_id = validate::citizen_id(&form.citizen_id);
+    check("citizen_id", citizen_id.as_ref().err().copied());
+    let phone = validate::phone(&form.phone);
+    check("phone", phone.as_ref().err().copied());
+    let email = validate::email(&form.email);
+    check("email", email.as_ref().err().copied());
+    let topic = Topic::parse(&form.topic);
+    check("topic", topic.as_ref().err().copied());
+    let summary = validate::summary(&nfc(&form.summary));
+    check("summary", summary.as_ref().err().copied());
+    let party_size = validate::party_size(&form.party_size);
+    check("party_size", party_size.as_ref().err().copied());
+    let representatives = validate::representatives(
+        &nfc(&form.representatives),
+        party_size.as_ref().ok().copied(),
+    );
+    check("representatives", representatives.as_ref().err().copied());
+    let needs = validate::needs(&nfc(&form.needs));
+    check("needs", needs.as_ref().err().copied());
+    if !fields.is_empty() {
+        return Err(AppError::Validation { fields });
+    }
+    let (
+        Ok(starts_at),
+        Ok(full_name),
+        Ok(citizen_id),
+        Ok(phone),
+        Ok(email),
+        Ok(topic),
+        Ok(summary),
+        Ok(party_size),
+        Ok(representatives),
+        Ok(needs),
+    ) = (
+        starts_at,
+        full_name,
+        citizen_id,
+        phone,
+        email,
+        topic,
+        summary,
+        party_size,
+        representatives,
+        needs,
+    )
+    else {
+        return Err(AppError::BadRequest);
+    };
+    let w = super::walk_in::WalkIn {
+        office: office.id,
+        starts_at,
+        full_name,
+        citizen_id,
+        phone,
+        email,
+        topic,
+        summary,
+        party_size: i16::try_from(party_size).unwrap_or(i16::MAX),
+        representatives,
+        needs,
+        interpreter: validate::consent(form.interpreter.as_deref()).is_ok(),
+    };
+    let code = super::walk_in::register(&state.pool, &user, &state.settings.trusted_proxies, &w)
+        .await
+        .map_err(|e| match e {
+            super::walk_in::WalkInError::Full => AppError::Conflict {
+                reason: ConflictReason::SlotFull,
+            },
+            super::walk_in::WalkInError::NoSuchSlot => AppError::Validation {
+                fields: vec![FieldError::new(
+                    "starts_at",
+                    ValidationCode::InvalidSlot,
+                    locale,
+                )],
+            },
+            super::walk_in::WalkInError::AlreadyBooked => AppError::Conflict {
+                reason: ConflictReason::AlreadyBooked,
+            },
+            super::walk_in::WalkInError::Db(e) => e.into(),
+        })?;
+    back_to_day(&office.slug, starts_at, "checked_in", &code);
+    Ok(DeskResult {
+        code,
+        status: BookingStatus::CheckedIn,
+    })
 }

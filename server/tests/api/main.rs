@@ -14,4 +14,7 @@ mod outbox;
 mod pages;
 mod schedule;
 mod staff;
+mod staff_accounts;
+mod staff_schedule;
+mod staff_totp;
 mod validation;

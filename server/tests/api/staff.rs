@@ -9,7 +9,7 @@ use sqlx::PgPool;
 use std::collections::BTreeSet;
 use uuid::Uuid;
 
-const PASSWORD: &str = "correct horse battery staple";
+pub(crate) const PASSWORD: &str = "correct horse battery staple";
 
 /// A staff account with `role`, serving `offices`.
 pub(crate) async fn staff(pool: &PgPool, email: &str, role: &str, offices: &[Uuid]) -> Uuid {
@@ -69,17 +69,22 @@ async fn get_as(app: &TestApp, cookie: &str, path: &str) -> TestResponse {
 }
 
 async fn slot_date(pool: &PgPool, slot: i64) -> String {
-    sqlx::query_scalar("SELECT (starts_at AT TIME ZONE 'Asia/Ho_Chi_Minh')::date::text FROM slots WHERE id = $1")
-        .bind(slot)
-        .fetch_one(pool)
-        .await
-        .unwrap()
+    sqlx::query_scalar(
+        "SELECT (starts_at AT TIME ZONE 'Asia/Ho_Chi_Minh')::date::text FROM slots WHERE id = $1",
+    )
+    .bind(slot)
+    .fetch_one(pool)
+    .await
+    .unwrap()
 }
 
 async fn booked(app: &TestApp, slot: i64, n: u32) -> String {
     let response = book(app, &Form::valid(slot, &cccd(n))).await;
     assert_eq!(response.status(), 200, "{}", response.text());
-    response.json::<Value>()["code"].as_str().unwrap().to_owned()
+    response.json::<Value>()["code"]
+        .as_str()
+        .unwrap()
+        .to_owned()
 }
 
 async fn status_of(pool: &PgPool, code: &str) -> String {
@@ -121,7 +126,10 @@ async fn sign_in_opens_a_strict_session_and_sign_out_ends_it(pool: PgPool) {
     for attribute in ["HttpOnly", "SameSite=Lax", "Path=/", "Max-Age="] {
         assert!(set_cookie.contains(attribute), "{set_cookie}");
     }
-    assert!(!set_cookie.contains("Secure"), "plain http in tests: {set_cookie}");
+    assert!(
+        !set_cookie.contains("Secure"),
+        "plain http in tests: {set_cookie}"
+    );
     let cookie = set_cookie.split(';').next().unwrap().to_owned();
 
     let me = get_as(&app, &cookie, "/api/staff/me").await;
@@ -195,26 +203,44 @@ async fn unknown_email_and_wrong_password_read_the_same_and_failures_are_throttl
     staff(&pool, "canbo@test.vn", "officer", &[a]).await;
 
     let wrong = app
-        .call("/api/staff/login", &[("email", "letan@test.vn"), ("password", "nope")], &[])
+        .call(
+            "/api/staff/login",
+            &[("email", "letan@test.vn"), ("password", "nope")],
+            &[],
+        )
         .await;
     let unknown = app
-        .call("/api/staff/login", &[("email", "nobody@test.vn"), ("password", "nope")], &[])
+        .call(
+            "/api/staff/login",
+            &[("email", "nobody@test.vn"), ("password", "nope")],
+            &[],
+        )
         .await;
     assert_eq!(wrong.status(), 401);
     assert_eq!(unknown.status(), 401);
-    assert_eq!(wrong.body, unknown.body, "the two failures are indistinguishable");
+    assert_eq!(
+        wrong.body, unknown.body,
+        "the two failures are indistinguishable"
+    );
 
     let empty = app.call("/api/staff/login", &[], &[]).await;
     assert_eq!(empty.status(), 422);
     assert_eq!(
         crate::booking::field_codes(&empty),
-        [("email".to_owned(), "required".to_owned()), ("password".to_owned(), "required".to_owned())]
+        [
+            ("email".to_owned(), "required".to_owned()),
+            ("password".to_owned(), "required".to_owned())
+        ]
     );
 
     // Three more failures for this account make five in the window.
     for _ in 0..3 {
         let r = app
-            .call("/api/staff/login", &[("email", "letan@test.vn"), ("password", "nope")], &[])
+            .call(
+                "/api/staff/login",
+                &[("email", "letan@test.vn"), ("password", "nope")],
+                &[],
+            )
             .await;
         assert_eq!(r.status(), 401);
     }
@@ -222,12 +248,20 @@ async fn unknown_email_and_wrong_password_read_the_same_and_failures_are_throttl
     // count against the address only): the right password is now refused
     // too, for the account and for any other account from this address.
     let locked = app
-        .call("/api/staff/login", &[("email", "letan@test.vn"), ("password", PASSWORD)], &[])
+        .call(
+            "/api/staff/login",
+            &[("email", "letan@test.vn"), ("password", PASSWORD)],
+            &[],
+        )
         .await;
     assert_eq!(locked.status(), 429, "{}", locked.text());
     assert!(locked.headers().get("retry-after").is_some());
     let other = app
-        .call("/api/staff/login", &[("email", "canbo@test.vn"), ("password", PASSWORD)], &[])
+        .call(
+            "/api/staff/login",
+            &[("email", "canbo@test.vn"), ("password", PASSWORD)],
+            &[],
+        )
         .await;
     assert_eq!(other.status(), 429, "per address as well");
 }
@@ -259,27 +293,118 @@ async fn failures_for_one_account_lock_that_account_from_any_address(pool: PgPoo
     assert_eq!(r.status(), 429);
 }
 
+/// What a staff server function needs beyond a session.
+#[derive(PartialEq)]
+enum Needs {
+    /// Any role.
+    AnyRole,
+    /// Officer or admin (a receptionist gets 403).
+    Schedules,
+    /// Admin only (receptionists and officers get 403).
+    Admin,
+}
+
 /// Every staff server function, how to call it, and what it needs.
 struct Endpoint {
     method: &'static str,
     path: &'static str,
-    /// Only admins (a receptionist gets 403).
-    admin_only: bool,
+    needs: Needs,
     /// Acts on one office's data (a member of another office gets 403).
     office_scoped: bool,
 }
 
+const fn ep(
+    method: &'static str,
+    path: &'static str,
+    needs: Needs,
+    office_scoped: bool,
+) -> Endpoint {
+    Endpoint {
+        method,
+        path,
+        needs,
+        office_scoped,
+    }
+}
+
 const ENDPOINTS: &[Endpoint] = &[
-    Endpoint { method: "POST", path: "/api/staff/logout", admin_only: false, office_scoped: false },
-    Endpoint { method: "GET", path: "/api/staff/me", admin_only: false, office_scoped: false },
-    Endpoint { method: "GET", path: "/api/staff/bookings", admin_only: false, office_scoped: true },
-    Endpoint { method: "POST", path: "/api/staff/bookings/confirm", admin_only: false, office_scoped: true },
-    Endpoint { method: "POST", path: "/api/staff/bookings/reject", admin_only: false, office_scoped: true },
-    Endpoint { method: "POST", path: "/api/staff/bookings/check-in", admin_only: false, office_scoped: true },
-    Endpoint { method: "POST", path: "/api/staff/bookings/no-show", admin_only: false, office_scoped: true },
-    Endpoint { method: "POST", path: "/api/staff/bookings/complete", admin_only: false, office_scoped: true },
-    Endpoint { method: "POST", path: "/api/staff/bookings/note", admin_only: false, office_scoped: true },
-    Endpoint { method: "GET", path: "/api/staff/audit", admin_only: true, office_scoped: false },
+    ep("POST", "/api/staff/logout", Needs::AnyRole, false),
+    ep("GET", "/api/staff/me", Needs::AnyRole, false),
+    ep("GET", "/api/staff/bookings", Needs::AnyRole, true),
+    ep("POST", "/api/staff/bookings/confirm", Needs::AnyRole, true),
+    ep("POST", "/api/staff/bookings/reject", Needs::AnyRole, true),
+    ep("POST", "/api/staff/bookings/check-in", Needs::AnyRole, true),
+    ep("POST", "/api/staff/bookings/no-show", Needs::AnyRole, true),
+    ep("POST", "/api/staff/bookings/complete", Needs::AnyRole, true),
+    ep("POST", "/api/staff/bookings/note", Needs::AnyRole, true),
+    ep("GET", "/api/staff/schedule", Needs::Schedules, true),
+    ep(
+        "POST",
+        "/api/staff/schedule/settings",
+        Needs::Schedules,
+        true,
+    ),
+    ep(
+        "POST",
+        "/api/staff/schedule/hours/add",
+        Needs::Schedules,
+        true,
+    ),
+    ep(
+        "POST",
+        "/api/staff/schedule/hours/remove",
+        Needs::Schedules,
+        true,
+    ),
+    ep(
+        "POST",
+        "/api/staff/schedule/special/add",
+        Needs::Schedules,
+        true,
+    ),
+    ep(
+        "POST",
+        "/api/staff/schedule/special/remove",
+        Needs::Schedules,
+        true,
+    ),
+    ep(
+        "POST",
+        "/api/staff/schedule/close-day",
+        Needs::Schedules,
+        true,
+    ),
+    ep(
+        "POST",
+        "/api/staff/schedule/reopen-day",
+        Needs::Schedules,
+        true,
+    ),
+    ep("POST", "/api/staff/slots/block", Needs::Schedules, true),
+    ep("POST", "/api/staff/slots/unblock", Needs::Schedules, true),
+    ep("POST", "/api/staff/slots/capacity", Needs::Schedules, true),
+    ep("POST", "/api/staff/bookings/walk-in", Needs::AnyRole, true),
+    ep("GET", "/api/staff/audit", Needs::Admin, false),
+    // The second sign-in step: nothing to complete without the password.
+    ep("POST", "/api/staff/login/code", Needs::AnyRole, false),
+    ep("GET", "/api/staff/login/enroll", Needs::AnyRole, false),
+    ep(
+        "POST",
+        "/api/staff/login/enroll/confirm",
+        Needs::AnyRole,
+        false,
+    ),
+    ep("GET", "/api/staff/recovery-codes", Needs::AnyRole, false),
+    ep("POST", "/api/staff/password", Needs::AnyRole, false),
+    ep("GET", "/api/staff/accounts", Needs::Admin, false),
+    ep("POST", "/api/staff/accounts/create", Needs::Admin, false),
+    ep("POST", "/api/staff/accounts/update", Needs::Admin, false),
+    ep(
+        "POST",
+        "/api/staff/accounts/reset-password",
+        Needs::Admin,
+        false,
+    ),
 ];
 
 async fn send_to(
@@ -314,18 +439,34 @@ async fn every_staff_function_refuses_strangers_wrong_roles_and_other_offices(po
     // The table covers exactly the registered staff functions (sign-in
     // itself is the only one open to anyone).
     let registered: BTreeSet<(String, String)> = leptos::server_fn::axum::server_fn_paths()
-        .filter(|(path, _)| path.starts_with("/api/staff/") && *path != "/api/staff/login")
+        .filter(|(path, _)| {
+            // Open to anyone: signing in, and setting a password with a link.
+            path.starts_with("/api/staff/")
+                && !["/api/staff/login", "/api/staff/set-password"].contains(path)
+        })
         .map(|(path, method)| (method.to_string(), path.to_owned()))
         .collect();
     let listed: BTreeSet<(String, String)> = ENDPOINTS
         .iter()
         .map(|e| (e.method.to_owned(), e.path.to_owned()))
         .collect();
-    assert_eq!(registered, listed, "a staff function is missing from the matrix");
+    assert_eq!(
+        registered, listed,
+        "a staff function is missing from the matrix"
+    );
     // Reads are the only GETs: nothing that changes data is a GET.
     for e in ENDPOINTS.iter().filter(|e| e.method == "GET") {
         assert!(
-            ["/api/staff/me", "/api/staff/bookings", "/api/staff/audit"].contains(&e.path),
+            [
+                "/api/staff/me",
+                "/api/staff/bookings",
+                "/api/staff/audit",
+                "/api/staff/schedule",
+                "/api/staff/login/enroll",
+                "/api/staff/recovery-codes",
+                "/api/staff/accounts"
+            ]
+            .contains(&e.path),
             "{} must not be a GET",
             e.path
         );
@@ -333,30 +474,95 @@ async fn every_staff_function_refuses_strangers_wrong_roles_and_other_offices(po
 
     let receptionist = sign_in(&app, "letan-a@test.vn").await;
     let officer = sign_in(&app, "canbo-a@test.vn").await;
-    let form: Vec<(&str, &str)> = vec![
-        ("code", code_b.as_str()),
-        ("reason", "Thử quyền truy cập"),
-        ("note", "Ghi chú thử"),
-    ];
+    let starts_b: String = sqlx::query_scalar(
+        "SELECT to_char(starts_at AT TIME ZONE 'Asia/Ho_Chi_Minh', 'YYYY-MM-DD\"T\"HH24:MI:SS\"+07:00\"') FROM slots WHERE id = $1",
+    )
+    .bind(slot_b)
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    // Arguments valid for every function, so that only the checks can refuse.
+    let form_for =
+        |office: &'static str, code: &str, starts_at: &str| -> Vec<(&'static str, String)> {
+            vec![
+                ("code", code.to_owned()),
+                ("reason", "Thử quyền truy cập".into()),
+                ("note", "Ghi chú thử".into()),
+                ("office", office.into()),
+                ("date", date_b.clone()),
+                ("starts_at", starts_at.to_owned()),
+                ("capacity", "4".into()),
+                ("horizon_days", "30".into()),
+                ("min_notice_minutes", "120".into()),
+                ("weekday", "1".into()),
+                ("opens", "08:00".into()),
+                ("closes", "09:00".into()),
+                ("slot_minutes", "30".into()),
+            ]
+        };
+    let slot_a = slot(&pool, a, "3 days", 4).await;
+    let code_a = booked(&app, slot_a, 2).await;
+    let owned_b = form_for("b", &code_b, &starts_b);
+    let owned_a = form_for("a", &code_a, &starts_b);
+    let form: Vec<(&str, &str)> = owned_b.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let own_form: Vec<(&str, &str)> = owned_a.iter().map(|(k, v)| (*k, v.as_str())).collect();
     let query = format!("?office=b&date={date_b}");
+    let own_query = format!("?office=a&date={date_b}");
     for e in ENDPOINTS {
         let anonymous = send_to(&app, None, e, &form, &query).await;
-        assert_eq!(anonymous.status(), 401, "{} without a session: {}", e.path, anonymous.text());
+        assert_eq!(
+            anonymous.status(),
+            401,
+            "{} without a session: {}",
+            e.path,
+            anonymous.text()
+        );
         assert_eq!(anonymous.json::<Value>()["kind"], "unauthorized");
 
-        if e.admin_only {
-            for (who, cookie) in [("receptionist", &receptionist), ("officer", &officer)] {
-                let r = send_to(&app, Some(cookie.as_str()), e, &form, &query).await;
-                assert_eq!(r.status(), 403, "{} as {who}: {}", e.path, r.text());
-            }
+        // The wrong role, on the member's own office.
+        let wrong_role = match e.needs {
+            Needs::AnyRole => vec![],
+            Needs::Schedules => vec![("receptionist", &receptionist)],
+            Needs::Admin => vec![("receptionist", &receptionist), ("officer", &officer)],
+        };
+        for (who, cookie) in wrong_role {
+            let r = send_to(&app, Some(cookie.as_str()), e, &own_form, &own_query).await;
+            assert_eq!(r.status(), 403, "{} as {who}: {}", e.path, r.text());
         }
+        // The right role, on another office's data.
         if e.office_scoped {
-            let r = send_to(&app, Some(receptionist.as_str()), e, &form, &query).await;
-            assert_eq!(r.status(), 403, "{} on another office: {}", e.path, r.text());
+            let cookie = if e.needs == Needs::AnyRole {
+                &receptionist
+            } else {
+                &officer
+            };
+            let r = send_to(&app, Some(cookie.as_str()), e, &form, &query).await;
+            assert_eq!(
+                r.status(),
+                403,
+                "{} on another office: {}",
+                e.path,
+                r.text()
+            );
             assert_eq!(r.json::<Value>()["kind"], "forbidden");
         }
     }
-    assert_eq!(status_of(&pool, &code_b).await, "requested", "nothing changed");
+    assert_eq!(
+        status_of(&pool, &code_b).await,
+        "requested",
+        "nothing changed"
+    );
+    assert_eq!(
+        status_of(&pool, &code_a).await,
+        "requested",
+        "nothing changed"
+    );
+    let changes: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM audit_log WHERE action NOT LIKE 'staff.sign_%'")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    assert_eq!(changes, 0, "no refused call left a trace of a change");
     let notes: i64 = sqlx::query_scalar("SELECT count(*) FROM booking_notes")
         .fetch_one(&pool)
         .await
@@ -374,27 +580,59 @@ async fn the_desk_confirms_checks_in_and_completes_with_mail_and_audit(pool: PgP
     let desk = sign_in(&app, "letan@test.vn").await;
 
     // Done before its time: invalid transitions are 409 and change nothing.
-    for path in ["/api/staff/bookings/check-in", "/api/staff/bookings/complete", "/api/staff/bookings/no-show"] {
+    for path in [
+        "/api/staff/bookings/check-in",
+        "/api/staff/bookings/complete",
+        "/api/staff/bookings/no-show",
+    ] {
         let r = call_as(&app, &desk, path, &[("code", &code)]).await;
         assert_eq!(r.status(), 409, "{path}: {}", r.text());
         let body: Value = r.json();
         assert_eq!(body["reason"], "invalid_transition");
     }
-    let unknown = call_as(&app, &desk, "/api/staff/bookings/confirm", &[("code", "ABCDEFGHJK")]).await;
+    let unknown = call_as(
+        &app,
+        &desk,
+        "/api/staff/bookings/confirm",
+        &[("code", "ABCDEFGHJK")],
+    )
+    .await;
     assert_eq!(unknown.status(), 404);
-    let garbled = call_as(&app, &desk, "/api/staff/bookings/confirm", &[("code", "12")]).await;
+    let garbled = call_as(
+        &app,
+        &desk,
+        "/api/staff/bookings/confirm",
+        &[("code", "12")],
+    )
+    .await;
     assert_eq!(garbled.status(), 422);
 
-    let confirmed = call_as(&app, &desk, "/api/staff/bookings/confirm", &[("code", &code)]).await;
+    let confirmed = call_as(
+        &app,
+        &desk,
+        "/api/staff/bookings/confirm",
+        &[("code", &code)],
+    )
+    .await;
     assert_eq!(confirmed.status(), 200, "{}", confirmed.text());
     assert_eq!(confirmed.json::<Value>()["status"], "confirmed");
     assert_eq!(taken(&pool, s).await, 1, "confirming keeps the one place");
-    let again = call_as(&app, &desk, "/api/staff/bookings/confirm", &[("code", &code)]).await;
+    let again = call_as(
+        &app,
+        &desk,
+        "/api/staff/bookings/confirm",
+        &[("code", &code)],
+    )
+    .await;
     assert_eq!(again.status(), 409);
 
     // The citizen's look-up shows it, and the e-mail says so with a link.
     let lookup = app
-        .call("/api/bookings/lookup", &[("code", &code), ("phone", "0912345678")], &[])
+        .call(
+            "/api/bookings/lookup",
+            &[("code", &code), ("phone", "0912345678")],
+            &[],
+        )
         .await;
     assert_eq!(lookup.json::<Value>()["status"], "confirmed");
     let mail = app.mail_to("an.nguyen@example.vn", "xác nhận").await;
@@ -404,20 +642,52 @@ async fn the_desk_confirms_checks_in_and_completes_with_mail_and_audit(pool: PgP
 
     // Typed as a citizen reads it out: lower case, with dashes.
     let typed = format!("{}-{}-{}", &code[..4], &code[4..8], &code[8..]).to_lowercase();
-    let arrived = call_as(&app, &desk, "/api/staff/bookings/check-in", &[("code", &typed)]).await;
+    let arrived = call_as(
+        &app,
+        &desk,
+        "/api/staff/bookings/check-in",
+        &[("code", &typed)],
+    )
+    .await;
     assert_eq!(arrived.status(), 200, "{}", arrived.text());
     assert_eq!(arrived.json::<Value>()["status"], "checked_in");
-    let noted = call_as(&app, &desk, "/api/staff/bookings/note", &[("code", &code), ("note", "Mang theo 3 bộ hồ sơ")]).await;
+    let noted = call_as(
+        &app,
+        &desk,
+        "/api/staff/bookings/note",
+        &[("code", &code), ("note", "Mang theo 3 bộ hồ sơ")],
+    )
+    .await;
     assert_eq!(noted.status(), 200, "{}", noted.text());
-    let done = call_as(&app, &desk, "/api/staff/bookings/complete", &[("code", &code)]).await;
+    let done = call_as(
+        &app,
+        &desk,
+        "/api/staff/bookings/complete",
+        &[("code", &code)],
+    )
+    .await;
     assert_eq!(done.status(), 200);
     assert_eq!(status_of(&pool, &code).await, "completed");
-    let late = call_as(&app, &desk, "/api/staff/bookings/no-show", &[("code", &code)]).await;
+    let late = call_as(
+        &app,
+        &desk,
+        "/api/staff/bookings/no-show",
+        &[("code", &code)],
+    )
+    .await;
     assert_eq!(late.status(), 409);
 
     let trail = audit_actions(&pool, &code).await;
     let actions: Vec<&str> = trail.iter().map(|(a, _, _)| a.as_str()).collect();
-    assert_eq!(actions, ["booking.confirm", "booking.check_in", "booking.note", "booking.complete"]);
+    assert_eq!(
+        actions,
+        [
+            "booking.confirm",
+            "booking.check_in",
+            "booking.note",
+            "booking.complete"
+        ]
+    );
     for (_, actor, addr) in &trail {
         assert_eq!(actor, "letan@test.vn");
         assert_eq!(addr.as_deref(), Some("127.0.0.1"));
@@ -429,7 +699,10 @@ async fn the_desk_confirms_checks_in_and_completes_with_mail_and_audit(pool: PgP
     .fetch_all(&pool)
     .await
     .unwrap();
-    assert_eq!(history, ["requested", "confirmed", "checked_in", "completed"]);
+    assert_eq!(
+        history,
+        ["requested", "confirmed", "checked_in", "completed"]
+    );
 }
 
 #[sqlx::test(migrator = "app::ssr::db::MIGRATOR")]
@@ -441,18 +714,38 @@ async fn rejecting_needs_a_reason_frees_the_place_and_tells_the_citizen_why(pool
     staff(&pool, "canbo@test.vn", "officer", &[a]).await;
     let desk = sign_in(&app, "canbo@test.vn").await;
 
-    let bare = call_as(&app, &desk, "/api/staff/bookings/reject", &[("code", &code), ("reason", "  ")]).await;
+    let bare = call_as(
+        &app,
+        &desk,
+        "/api/staff/bookings/reject",
+        &[("code", &code), ("reason", "  ")],
+    )
+    .await;
     assert_eq!(bare.status(), 422);
-    assert_eq!(crate::booking::field_codes(&bare), [("reason".to_owned(), "required".to_owned())]);
+    assert_eq!(
+        crate::booking::field_codes(&bare),
+        [("reason".to_owned(), "required".to_owned())]
+    );
     assert_eq!(status_of(&pool, &code).await, "requested");
 
     let reason = "Nội dung thuộc thẩm quyền của UBND cấp tỉnh";
-    let r = call_as(&app, &desk, "/api/staff/bookings/reject", &[("code", &code), ("reason", reason)]).await;
+    let r = call_as(
+        &app,
+        &desk,
+        "/api/staff/bookings/reject",
+        &[("code", &code), ("reason", reason)],
+    )
+    .await;
     assert_eq!(r.status(), 200, "{}", r.text());
     assert_eq!(taken(&pool, s).await, 0, "the place went back to the pool");
-    let mail = app.mail_to("an.nguyen@example.vn", "không được chấp nhận").await;
+    let mail = app
+        .mail_to("an.nguyen@example.vn", "không được chấp nhận")
+        .await;
     assert!(mail.text().unwrap().contains(reason));
-    assert!(!mail.subject().unwrap().contains(reason), "the reason stays out of the subject");
+    assert!(
+        !mail.subject().unwrap().contains(reason),
+        "the reason stays out of the subject"
+    );
     let trail = audit_actions(&pool, &code).await;
     assert_eq!(trail[0].0, "booking.reject");
 }
@@ -476,7 +769,10 @@ async fn concurrent_confirms_from_two_instances_never_overbook(pool: PgPool) {
     // through a different instance.
     let mut calls = Vec::new();
     for code in &codes {
-        for (base, cookie) in [(app.base.clone(), one.clone()), (other.clone(), two.clone())] {
+        for (base, cookie) in [
+            (app.base.clone(), one.clone()),
+            (other.clone(), two.clone()),
+        ] {
             let code = code.clone();
             calls.push(tokio::spawn(async move {
                 crate::helpers::post_json_as(
@@ -516,10 +812,21 @@ async fn the_day_view_lists_pending_first_with_slots_and_counts(pool: PgPool) {
     let second = booked(&app, s, 2).await;
     staff(&pool, "letan@test.vn", "receptionist", &[a]).await;
     let desk = sign_in(&app, "letan@test.vn").await;
-    call_as(&app, &desk, "/api/staff/bookings/confirm", &[("code", &first)]).await;
+    call_as(
+        &app,
+        &desk,
+        "/api/staff/bookings/confirm",
+        &[("code", &first)],
+    )
+    .await;
     let date = slot_date(&pool, s).await;
 
-    let r = get_as(&app, &desk, &format!("/api/staff/bookings?office=a&date={date}")).await;
+    let r = get_as(
+        &app,
+        &desk,
+        &format!("/api/staff/bookings?office=a&date={date}"),
+    )
+    .await;
     assert_eq!(r.status(), 200, "{}", r.text());
     let day: Value = r.json();
     assert_eq!(day["date"], date);
@@ -553,25 +860,45 @@ async fn cross_site_posts_are_refused(pool: PgPool) {
     staff(&pool, "letan@test.vn", "receptionist", &[a]).await;
     let form = [("email", "letan@test.vn"), ("password", PASSWORD)];
     let cross = app
-        .call("/api/staff/login", &form, &[("sec-fetch-site", "cross-site")])
+        .call(
+            "/api/staff/login",
+            &form,
+            &[("sec-fetch-site", "cross-site")],
+        )
         .await;
     assert_eq!(cross.status(), 403);
     let foreign = app
-        .call("/api/staff/login", &form, &[("origin", "https://evil.example")])
+        .call(
+            "/api/staff/login",
+            &form,
+            &[("origin", "https://evil.example")],
+        )
         .await;
     assert_eq!(foreign.status(), 403);
     let citizen = app
-        .call("/api/bookings/cancel", &[("code", "ABCDEFGHJK")], &[("sec-fetch-site", "cross-site")])
+        .call(
+            "/api/bookings/cancel",
+            &[("code", "ABCDEFGHJK")],
+            &[("sec-fetch-site", "cross-site")],
+        )
         .await;
     assert_eq!(citizen.status(), 403, "citizen endpoints too");
 
     let same = app
-        .call("/api/staff/login", &form, &[("sec-fetch-site", "same-origin")])
+        .call(
+            "/api/staff/login",
+            &form,
+            &[("sec-fetch-site", "same-origin")],
+        )
         .await;
     assert_eq!(same.status(), 200);
     let own_origin = app.base.clone();
     let same_origin = app
-        .call("/api/staff/login", &form, &[("origin", own_origin.as_str())])
+        .call(
+            "/api/staff/login",
+            &form,
+            &[("origin", own_origin.as_str())],
+        )
         .await;
     assert_eq!(same_origin.status(), 200);
 }
@@ -583,8 +910,14 @@ async fn admins_browse_the_audit_trail_which_cannot_be_rewritten(pool: PgPool) {
     let s = slot(&pool, a, "3 days", 4).await;
     let code = booked(&app, s, 1).await;
     staff(&pool, "quantri@test.vn", "admin", &[a]).await;
-    let admin = sign_in(&app, "quantri@test.vn").await;
-    call_as(&app, &admin, "/api/staff/bookings/confirm", &[("code", &code)]).await;
+    let (admin, _) = crate::staff_totp::sign_in_admin(&app, "quantri@test.vn").await;
+    call_as(
+        &app,
+        &admin,
+        "/api/staff/bookings/confirm",
+        &[("code", &code)],
+    )
+    .await;
 
     let r = get_as(&app, &admin, &format!("/api/staff/audit?record={code}")).await;
     assert_eq!(r.status(), 200, "{}", r.text());
@@ -603,4 +936,121 @@ async fn admins_browse_the_audit_trail_which_cannot_be_rewritten(pool: PgPool) {
     assert!(update.is_err(), "audit rows cannot be changed");
     let delete = sqlx::query("DELETE FROM audit_log").execute(&pool).await;
     assert!(delete.is_err(), "audit rows cannot be deleted");
+}
+
+#[sqlx::test(migrator = "app::ssr::db::MIGRATOR")]
+async fn a_walk_in_takes_a_place_now_and_is_checked_in(pool: PgPool) {
+    let app = spawn_app(pool.clone()).await;
+    let a = office(&pool, "a").await;
+    // A slot that started five minutes ago, with one place.
+    let (now_slot, starts_at): (i64, String) = sqlx::query_as(
+        r#"
+        INSERT INTO slots (office_id, starts_at, ends_at, capacity)
+        VALUES ($1, date_trunc('minute', now()) - interval '5 minutes', date_trunc('minute', now()) + interval '25 minutes', 1)
+        RETURNING id, to_char(starts_at AT TIME ZONE 'Asia/Ho_Chi_Minh', 'YYYY-MM-DD"T"HH24:MI:SS"+07:00"')
+        "#,
+    )
+    .bind(a)
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    staff(&pool, "letan@test.vn", "receptionist", &[a]).await;
+    let desk = sign_in(&app, "letan@test.vn").await;
+
+    let empty = call_as(
+        &app,
+        &desk,
+        "/api/staff/bookings/walk-in",
+        &[("office", "a")],
+    )
+    .await;
+    assert_eq!(empty.status(), 422, "{}", empty.text());
+    let fields: Vec<String> = crate::booking::field_codes(&empty)
+        .into_iter()
+        .map(|(f, _)| f)
+        .collect();
+    for field in [
+        "starts_at",
+        "full_name",
+        "citizen_id",
+        "phone",
+        "topic",
+        "summary",
+        "party_size",
+    ] {
+        assert!(fields.contains(&field.to_owned()), "{field} in {fields:?}");
+    }
+    let form = |cccd: &str, at: &str| -> Vec<(&'static str, String)> {
+        vec![
+            ("office", "a".to_owned()),
+            ("starts_at", at.to_owned()),
+            ("full_name", "Hoàng Văn Nam".to_owned()),
+            ("citizen_id", cccd.to_owned()),
+            ("phone", "0987 654 321".to_owned()),
+            ("topic", "petition".to_owned()),
+            (
+                "summary",
+                "Kiến nghị về việc cấp giấy chứng nhận quyền sử dụng đất.".to_owned(),
+            ),
+            ("party_size", "1".to_owned()),
+            ("interpreter", "on".to_owned()),
+        ]
+    };
+    let send = |owned: Vec<(&'static str, String)>| {
+        let app = &app;
+        let desk = desk.clone();
+        async move {
+            let pairs: Vec<(&str, &str)> = owned.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            call_as(app, &desk, "/api/staff/bookings/walk-in", &pairs).await
+        }
+    };
+    let r = send(form("001234567890", &starts_at)).await;
+    assert_eq!(r.status(), 200, "{}", r.text());
+    let body: Value = r.json();
+    assert_eq!(body["status"], "checked_in");
+    let code = body["code"].as_str().unwrap().to_owned();
+    assert_eq!(taken(&pool, now_slot).await, 1);
+    let walk_in: bool = sqlx::query_scalar("SELECT walk_in FROM bookings WHERE code = $1")
+        .bind(&code)
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert!(walk_in);
+    assert_eq!(audit_actions(&pool, &code).await[0].0, "booking.walk_in");
+
+    // The slot is full now: the next walk-in is refused, nothing written.
+    let full = send(form("001234567891", &starts_at)).await;
+    assert_eq!(full.status(), 409, "{}", full.text());
+    assert_eq!(full.json::<Value>()["reason"], "slot_full");
+    assert_eq!(taken(&pool, now_slot).await, 1);
+
+    // Only slots running now or later today.
+    let later_slot = slot(&pool, a, "3 days", 4).await;
+    let later: String = sqlx::query_scalar(
+        "SELECT to_char(starts_at AT TIME ZONE 'Asia/Ho_Chi_Minh', 'YYYY-MM-DD\"T\"HH24:MI:SS\"+07:00\"') FROM slots WHERE id = $1",
+    )
+    .bind(later_slot)
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    let future = send(form("001234567891", &later)).await;
+    assert_eq!(future.status(), 422, "{}", future.text());
+    assert_eq!(
+        crate::booking::field_codes(&future),
+        [("starts_at".to_owned(), "invalid_slot".to_owned())]
+    );
+
+    let day: Value = get_as(&app, &desk, "/api/staff/bookings?office=a")
+        .await
+        .json();
+    let listed = day["slots"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|s| s["bookings"].as_array().unwrap().iter())
+        .find(|b| b["code"] == code.as_str())
+        .cloned()
+        .expect("the walk-in is on today's desk");
+    assert_eq!(listed["walk_in"], true);
+    assert_eq!(listed["interpreter"], true);
 }

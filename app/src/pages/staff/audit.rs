@@ -23,20 +23,17 @@ pub fn AuditPage() -> impl IntoView {
         param("from"),
         param("to"),
     );
-    let data = Resource::new_blocking(
-        || (),
-        {
-            let filter = filter.clone();
-            move |_| {
-                let (action, actor, record, from, to) = filter.clone();
-                async move {
-                    let me = staff_me().await?;
-                    let rows = staff_audit(action, actor, record, from, to).await?;
-                    Ok::<_, AppError>((me, rows))
-                }
+    let data = Resource::new_blocking(|| (), {
+        let filter = filter.clone();
+        move |_| {
+            let (action, actor, record, from, to) = filter.clone();
+            async move {
+                let me = staff_me().await?;
+                let rows = staff_audit(action, actor, record, from, to).await?;
+                Ok::<_, AppError>((me, rows))
             }
-        },
-    );
+        }
+    });
     view! {
         <Title text=td_string!(locale, staff.audit_title) />
         <Suspense>
@@ -75,7 +72,10 @@ type Filter = (
 fn AuditFilter(filter: Filter) -> impl IntoView {
     let locale = use_locale();
     let (action, actor, record, from, to) = filter;
-    let field = |id: &'static str, label: &'static str, kind: &'static str, value: Option<String>| {
+    let field = |id: &'static str,
+                 label: &'static str,
+                 kind: &'static str,
+                 value: Option<String>| {
         view! {
             <div class="field">
                 <label for=format!("audit-{id}")>{label}</label>

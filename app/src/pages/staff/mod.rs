@@ -3,12 +3,18 @@
 //! action is a plain form posting to the staff API, which answers with a
 //! redirect back to the page.
 
+mod accounts;
 mod audit;
 mod desk;
+mod schedule;
+mod second_factor;
 mod sign_in;
 
+pub use accounts::{AccountsPage, PasswordPage, SetPasswordPage};
 pub use audit::AuditPage;
 pub use desk::DeskPage;
+pub use schedule::SchedulePage;
+pub use second_factor::{CodePage, EnrollPage, RecoveryCodesPage};
 pub use sign_in::SignInPage;
 
 use crate::i18n::{td, td_string, Locale};
@@ -18,7 +24,7 @@ use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use leptos_meta::Meta;
 
-fn role_label(role: Role, locale: Locale) -> &'static str {
+pub(super) fn role_label(role: Role, locale: Locale) -> &'static str {
     match role {
         Role::Receptionist => td_string!(locale, staff.role_receptionist),
         Role::Officer => td_string!(locale, staff.role_officer),
@@ -32,6 +38,7 @@ fn StaffBar(me: StaffProfile) -> impl IntoView {
     let locale = use_locale();
     let role = role_label(me.role, locale);
     let admin = me.role == Role::Admin;
+    let schedules = me.role != Role::Receptionist;
     view! {
         <Meta name="robots" content="noindex" />
         <nav class="staff-bar" aria-label=td_string!(locale, staff.desk_title)>
@@ -40,7 +47,10 @@ fn StaffBar(me: StaffProfile) -> impl IntoView {
             </p>
             <ul class="staff-bar__links">
                 <li><a href="/staff">{td!(locale, staff.nav_desk)}</a></li>
+                {schedules.then(|| view! { <li><a href="/staff/schedule">{td!(locale, staff.nav_schedule)}</a></li> })}
                 {admin.then(|| view! { <li><a href="/staff/audit">{td!(locale, staff.nav_audit)}</a></li> })}
+                {admin.then(|| view! { <li><a href="/staff/accounts">{td!(locale, staff.nav_accounts)}</a></li> })}
+                <li><a href="/staff/password">{td!(locale, staff.nav_password)}</a></li>
             </ul>
             <form action=StaffLogout::PATH method="post">
                 <button type="submit" class="button">{td!(locale, staff.sign_out)}</button>
@@ -56,7 +66,14 @@ fn StaffBar(me: StaffProfile) -> impl IntoView {
 fn SignInNeeded() -> impl IntoView {
     let locale = use_locale();
     #[cfg(feature = "ssr")]
-    leptos_axum::redirect("/staff/sign-in");
+    {
+        leptos_axum::redirect("/staff/sign-in");
+        // The failed staff call already set 401 on the page's response; a
+        // redirect needs a redirect status to be followed.
+        if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+            response.set_status(http::StatusCode::SEE_OTHER);
+        }
+    }
     view! {
         <Meta name="robots" content="noindex" />
         <p class="notice notice--error" role="alert">{td!(locale, staff.sign_in_needed)}</p>

@@ -16,6 +16,7 @@ pub fn SignInPage() -> impl IntoView {
     let locale = use_locale();
     let query = use_location().query.get_untracked();
     let signed_out = query.get_str("signed_out").is_some();
+    let password_set = query.get_str("password_set").is_some();
     let error = form_error(StaffLogin::PATH);
     let e = {
         let error = error.clone();
@@ -23,7 +24,9 @@ pub fn SignInPage() -> impl IntoView {
     };
     // Unknown e-mail and wrong password read the same.
     let top = match &error {
-        Some(AppError::Unauthorized) => Some(td_string!(locale, staff.wrong_credentials).to_owned()),
+        Some(AppError::Unauthorized) => {
+            Some(td_string!(locale, staff.wrong_credentials).to_owned())
+        }
         Some(AppError::Validation { .. }) | None => None,
         Some(other) => Some(other.message(locale).to_owned()),
     };
@@ -37,6 +40,7 @@ pub fn SignInPage() -> impl IntoView {
         <h1>{td!(locale, staff.sign_in_title)}</h1>
         <p class="lead">{td!(locale, staff.sign_in_intro)}</p>
         {signed_out.then(|| view! { <p class="notice notice--ok" role="status">{td!(locale, staff.signed_out)}</p> })}
+        {password_set.then(|| view! { <p class="notice notice--ok" role="status">{td!(locale, staff.password_set)}</p> })}
         {top.map(|message| view! { <p class="notice notice--error" role="alert" id="sign-in-error">{message}</p> })}
         <form class="sign-in-form" action=StaffLogin::PATH method="post" novalidate=true>
             <ErrorSummary error=summary id="sign-in-errors" />

@@ -1,0 +1,446 @@
+//! What the account server functions do.
+
+use super::repo::{self, AccountError, AccountRow, NewAccount};
+use super::{AccountInfo, AccountsView};
+use crate::error::{AppError, FieldError, ValidationCode};
+use crate::i18n::Locale;
+use crate::locale::use_locale;
+use crate::ssr::{app_state, limits, respond::is_plain_form_post, AppState};
+use crate::staff::audit::{self, Entry};
+use crate::staff::auth::{self, Permission, StaffUser};
+use crate::staff::{OfficeChoice, Role};
+use axum_login::AuthnBackend as _;
+use uuid::Uuid;
+
+const QUARTER: i32 = 900;
+/// ASVS 2.1.1: at least 12 characters; long passphrases welcome.
+const MIN_PASSWORD: usize = 12;
+const MAX_PASSWORD: usize = 128;
+
+struct Fields {
+    locale: Locale,
+    errors: Vec<FieldError>,
+}
+
+impl Fields {
+    fn new(locale: Locale) -> Self {
+        Self {
+            locale,
+            errors: Vec::new(),
+        }
+    }
+
+    fn push(&mut self, field: &str, code: ValidationCode) {
+        self.errors.push(FieldError::new(field, code, self.locale));
+    }
+
+    fn done(self) -> Result<(), AppError> {
+        if self.errors.is_empty() {
+            Ok(())
+        } else {
+            Err(AppError::Validation {
+                fields: self.errors,
+            })
+        }
+    }
+}
+
+fn info(row: AccountRow) -> AccountInfo {
+    AccountInfo {
+        email: row.email,
+        display_name: row.display_name,
+        role: Role::parse(&row.role).unwrap_or(Role::Receptionist),
+        active: row.active,
+        offices: row.offices,
+        totp: row.totp,
+    }
+}
+
+fn role_of(raw: &str) -> Result<Role, ValidationCode> {
+    Role::parse(raw.trim()).ok_or(ValidationCode::InvalidChoice)
+}
+
+fn role_str(role: Role) -> &'static str {
+    match role {
+        Role::Receptionist => "receptionist",
+        Role::Officer => "officer",
+        Role::Admin => "admin",
+    }
+}
+
+/// A new password: long enough, not too long, typed the same twice.
+fn new_password(f: &mut Fields, password: &str, confirm: &str) {
+    let length = password.chars().count();
+    if password.is_empty() {
+        f.push("new_password", ValidationCode::Required);
+    } else if length < MIN_PASSWORD {
+        f.push("new_password", ValidationCode::PasswordTooShort);
+    } else if length > MAX_PASSWORD {
+        f.push("new_password", ValidationCode::TooLong);
+    } else if password != confirm {
+        f.push("confirm_password", ValidationCode::PasswordMismatch);
+    }
+}
+
+async fn hash(password: String) -> Result<String, AppError> {
+    tokio::task::spawn_blocking(move || password_auth::generate_hash(password))
+        .await
+        .map_err(|e| {
+            tracing::error!(error = %e, "password hashing did not finish");
+            AppError::Internal
+        })
+}
+
+/// Checks the acting member's own password, typed again; failures count
+/// against the sign-in limits.
+async fn reauthenticate(
+    state: &AppState,
+    user: &StaffUser,
+    password: &str,
+    locale: Locale,
+) -> Result<(), AppError> {
+    let keys = crate::staff::service::login_keys(state, &user.email);
+    let limit = state.settings.staff_login_failures_per_15_min;
+    for key in &keys {
+        limits::check(&state.pool, key, QUARTER, limit).await?;
+    }
+    if password.is_empty() {
+        return Err(AppError::Validation {
+            fields: vec![FieldError::new(
+                "password",
+                ValidationCode::Required,
+                locale,
+            )],
+        });
+    }
+    let stored = repo::password_hash(&state.pool, user.id).await?;
+    let password = password.to_owned();
+    let ok = tokio::task::spawn_blocking(move || {
+        password_auth::verify_password(password, &stored).is_ok()
+    })
+    .await
+    .map_err(|e| {
+        tracing::error!(error = %e, "password check did not finish");
+        AppError::Internal
+    })?;
+    if ok {
+        return Ok(());
+    }
+    for key in &keys {
+        limits::hit(&state.pool, key, QUARTER, u32::MAX).await?;
+    }
+    Err(AppError::Validation {
+        fields: vec![FieldError::new(
+            "password",
+            ValidationCode::WrongPassword,
+            locale,
+        )],
+    })
+}
+
+/// Office ids for the slugs given (each must exist).
+async fn office_ids(
+    state: &AppState,
+    slugs: &[String],
+    f: &mut Fields,
+) -> Result<Vec<Uuid>, AppError> {
+    let all = repo::offices(&state.pool).await?;
+    let mut ids = Vec::new();
+    for slug in slugs.iter().map(|s| s.trim()).filter(|s| !s.is_empty()) {
+        match all.iter().find(|o| o.slug == slug) {
+            Some(o) if !ids.contains(&o.id) => ids.push(o.id),
+            Some(_) => {}
+            None => {
+                f.push("offices", ValidationCode::InvalidChoice);
+                return Ok(ids);
+            }
+        }
+    }
+    if ids.is_empty() {
+        f.push("offices", ValidationCode::Required);
+    }
+    Ok(ids)
+}
+
+fn back(done: &str) {
+    if is_plain_form_post() {
+        leptos_axum::redirect(&format!("/staff/accounts?done={done}"));
+    }
+}
+
+async fn record(
+    state: &AppState,
+    user: &StaffUser,
+    action: &str,
+    target: &str,
+    details: serde_json::Value,
+) -> Result<(), AppError> {
+    audit::record_alone(
+        &state.pool,
+        user,
+        &state.settings.trusted_proxies,
+        Entry {
+            action,
+            record_type: "staff_account",
+            record_id: target,
+            office: None,
+            details,
+        },
+    )
+    .await?;
+    Ok(())
+}
+
+/// `GET /api/staff/accounts`.
+pub async fn list() -> Result<AccountsView, AppError> {
+    let state = app_state()?;
+    let locale = use_locale();
+    auth::require(&state, Permission::Admin).await?;
+    let accounts = repo::list(&state.pool).await?;
+    let offices = repo::offices(&state.pool).await?;
+    Ok(AccountsView {
+        accounts: accounts.into_iter().map(info).collect(),
+        offices: offices
+            .into_iter()
+            .map(|o| OfficeChoice {
+                slug: o.slug,
+                name: match (locale, o.name_en) {
+                    (Locale::en, Some(en)) => en,
+                    _ => o.name_vi,
+                },
+            })
+            .collect(),
+    })
+}
+
+/// `POST /api/staff/accounts/create`.
+pub async fn create(
+    email: String,
+    name: String,
+    role: String,
+    offices: Vec<String>,
+    password: String,
+) -> Result<AccountInfo, AppError> {
+    let state = app_state()?;
+    let locale = use_locale();
+    let user = auth::require(&state, Permission::Admin).await?;
+    let mut f = Fields::new(locale);
+    let email = match crate::booking::validate::email(&email) {
+        Ok(Some(email)) => Some(email.to_lowercase()),
+        Ok(None) => {
+            f.push("email", ValidationCode::Required);
+            None
+        }
+        Err(code) => {
+            f.push("email", code);
+            None
+        }
+    };
+    let name = name.trim().to_owned();
+    if name.is_empty() {
+        f.push("display_name", ValidationCode::Required);
+    } else if name.chars().count() > 100 {
+        f.push("display_name", ValidationCode::TooLong);
+    }
+    let role = role_of(&role).map_err(|code| f.push("role", code)).ok();
+    let ids = office_ids(&state, &offices, &mut f).await?;
+    f.done()?;
+    let (Some(email), Some(role)) = (email, role) else {
+        return Err(AppError::BadRequest);
+    };
+    reauthenticate(&state, &user, &password, locale).await?;
+    let new = NewAccount {
+        email: &email,
+        display_name: &name,
+        role: role_str(role),
+        offices: &ids,
+    };
+    repo::create(&state.pool, &new, &state.settings.public_url)
+        .await
+        .map_err(|e| match e {
+            AccountError::EmailTaken => AppError::Validation {
+                fields: vec![FieldError::new("email", ValidationCode::EmailTaken, locale)],
+            },
+            AccountError::NotFound => AppError::NotFound,
+            AccountError::Db(e) => e.into(),
+        })?;
+    record(
+        &state,
+        &user,
+        "account.create",
+        &email,
+        serde_json::json!({ "role": role_str(role), "offices": offices }),
+    )
+    .await?;
+    back("created");
+    let row = repo::by_email(&state.pool, &email)
+        .await?
+        .ok_or(AppError::Internal)?;
+    Ok(info(row))
+}
+
+/// `POST /api/staff/accounts/update`.
+pub async fn update(
+    email: String,
+    role: String,
+    offices: Vec<String>,
+    active: Option<String>,
+    password: String,
+) -> Result<AccountInfo, AppError> {
+    let state = app_state()?;
+    let locale = use_locale();
+    let user = auth::require(&state, Permission::Admin).await?;
+    let email = email.trim().to_lowercase();
+    let target = repo::by_email(&state.pool, &email)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let mut f = Fields::new(locale);
+    let role = role_of(&role).map_err(|code| f.push("role", code)).ok();
+    let ids = office_ids(&state, &offices, &mut f).await?;
+    f.done()?;
+    let Some(role) = role else {
+        return Err(AppError::BadRequest);
+    };
+    let active = crate::booking::validate::consent(active.as_deref()).is_ok();
+    // An administrator cannot lock themselves out.
+    if target.id == user.id && (!active || role != Role::Admin) {
+        return Err(AppError::Validation {
+            fields: vec![FieldError::new(
+                "role",
+                ValidationCode::InvalidChoice,
+                locale,
+            )],
+        });
+    }
+    reauthenticate(&state, &user, &password, locale).await?;
+    repo::update(&state.pool, &email, role_str(role), &ids, active)
+        .await
+        .map_err(|e| match e {
+            AccountError::NotFound => AppError::NotFound,
+            AccountError::EmailTaken => AppError::Internal,
+            AccountError::Db(e) => e.into(),
+        })?;
+    record(
+        &state,
+        &user,
+        "account.update",
+        &email,
+        serde_json::json!({
+            "role": { "from": target.role, "to": role_str(role) },
+            "offices": { "from": target.offices, "to": offices },
+            "active": { "from": target.active, "to": active },
+        }),
+    )
+    .await?;
+    back("updated");
+    let row = repo::by_email(&state.pool, &email)
+        .await?
+        .ok_or(AppError::Internal)?;
+    Ok(info(row))
+}
+
+/// `POST /api/staff/accounts/reset-password`.
+pub async fn reset(email: String, password: String) -> Result<(), AppError> {
+    let state = app_state()?;
+    let locale = use_locale();
+    let user = auth::require(&state, Permission::Admin).await?;
+    let email = email.trim().to_lowercase();
+    if repo::by_email(&state.pool, &email).await?.is_none() {
+        return Err(AppError::NotFound);
+    }
+    reauthenticate(&state, &user, &password, locale).await?;
+    repo::reset(&state.pool, &email, &state.settings.public_url)
+        .await
+        .map_err(|e| match e {
+            AccountError::NotFound => AppError::NotFound,
+            AccountError::EmailTaken => AppError::Internal,
+            AccountError::Db(e) => e.into(),
+        })?;
+    record(
+        &state,
+        &user,
+        "account.reset_password",
+        &email,
+        serde_json::json!({}),
+    )
+    .await?;
+    back("reset");
+    Ok(())
+}
+
+/// `POST /api/staff/set-password`.
+pub async fn set_with_link(
+    token: String,
+    password: String,
+    confirm: String,
+) -> Result<(), AppError> {
+    let state = app_state()?;
+    let locale = use_locale();
+    let mut f = Fields::new(locale);
+    new_password(&mut f, &password, &confirm);
+    f.done()?;
+    let hash = hash(password).await?;
+    let Some(_staff) = repo::set_with_link(&state.pool, &token, &hash).await? else {
+        // Unknown, used or expired: one answer for all three.
+        return Err(AppError::NotFound);
+    };
+    if is_plain_form_post() {
+        leptos_axum::redirect("/staff/sign-in?password_set=1");
+    }
+    Ok(())
+}
+
+/// `POST /api/staff/password`.
+pub async fn change_own(
+    current: String,
+    password: String,
+    confirm: String,
+) -> Result<(), AppError> {
+    let state = app_state()?;
+    let locale = use_locale();
+    let user = auth::current(&state).await?;
+    let mut f = Fields::new(locale);
+    new_password(&mut f, &password, &confirm);
+    f.done()?;
+    reauthenticate(&state, &user, &current, locale)
+        .await
+        .map_err(|e| match e {
+            AppError::Validation { .. } => AppError::Validation {
+                fields: vec![FieldError::new(
+                    "current_password",
+                    ValidationCode::WrongPassword,
+                    locale,
+                )],
+            },
+            other => other,
+        })?;
+    let hash = hash(password).await?;
+    repo::set_password(&state.pool, user.id, &hash).await?;
+    // Every session tied to the old password ends; this one is tied to the
+    // new one and goes on.
+    let mut session = auth::session().await?;
+    let renewed = session
+        .backend
+        .get_user(&user.id)
+        .await
+        .ok()
+        .flatten()
+        .ok_or(AppError::Internal)?;
+    session.login(&renewed).await.map_err(|e| {
+        tracing::error!(error = %e, "could not renew the session");
+        AppError::Internal
+    })?;
+    auth::stamp_sign_in(&session).await?;
+    record(
+        &state,
+        &user,
+        "account.change_password",
+        &user.email,
+        serde_json::json!({}),
+    )
+    .await?;
+    if is_plain_form_post() {
+        leptos_axum::redirect("/staff/password?done=1");
+    }
+    Ok(())
+}

@@ -1,0 +1,301 @@
+//! The administrators' second factor: TOTP (RFC 6238, through totp-rs) with
+//! a replay guard, and one-time recovery codes.
+//!
+//! Between the password and the code, the session holds only a pending
+//! sign-in (who, since when); the member is signed in once the code is
+//! right.
+
+use super::auth::{AuthSession, StaffUser};
+use crate::error::AppError;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use sqlx::PgPool;
+use totp_rs::{Algorithm, TOTP};
+use uuid::Uuid;
+
+const PENDING: &str = "mfa_pending";
+const ENROLL_SECRET: &str = "mfa_enroll_secret";
+const FRESH_CODES: &str = "mfa_fresh_recovery_codes";
+/// How long a password stays good for the second step.
+const PENDING_SECS: i64 = 300;
+const STEP: u64 = 30;
+pub const RECOVERY_CODES: usize = 10;
+
+#[derive(Serialize, Deserialize)]
+struct Pending {
+    user: Uuid,
+    at: i64,
+}
+
+fn session_error(e: tower_sessions::session::Error) -> AppError {
+    super::auth::session_error(e)
+}
+
+/// Remembers that `user` gave the right password.
+pub async fn start(auth: &AuthSession, user: &StaffUser) -> Result<(), AppError> {
+    // A new id for the half-signed-in session too.
+    auth.session.cycle_id().await.map_err(session_error)?;
+    auth.session
+        .insert(
+            PENDING,
+            Pending {
+                user: user.id,
+                at: chrono::Utc::now().timestamp(),
+            },
+        )
+        .await
+        .map_err(session_error)
+}
+
+/// The member whose password was just right, if it was recent.
+pub async fn pending(auth: &AuthSession) -> Result<Option<Uuid>, AppError> {
+    let pending: Option<Pending> = auth.session.get(PENDING).await.map_err(session_error)?;
+    Ok(pending
+        .filter(|p| chrono::Utc::now().timestamp() - p.at <= PENDING_SECS)
+        .map(|p| p.user))
+}
+
+pub async fn finish(auth: &AuthSession) -> Result<(), AppError> {
+    auth.session
+        .remove::<serde_json::Value>(PENDING)
+        .await
+        .map_err(session_error)?;
+    auth.session
+        .remove::<serde_json::Value>(ENROLL_SECRET)
+        .await
+        .map_err(session_error)?;
+    Ok(())
+}
+
+fn totp(secret: Vec<u8>, account: &str) -> Result<TOTP, AppError> {
+    // Skew 0: [`matching_step`] tries the neighbouring steps itself, to
+    // know which one matched.
+    TOTP::new(
+        Algorithm::SHA1,
+        6,
+        0,
+        STEP,
+        secret,
+        Some("Tiếp dân".to_owned()),
+        account.to_owned(),
+    )
+    .map_err(|e| {
+        tracing::error!(error = %e, "could not build a TOTP");
+        AppError::Internal
+    })
+}
+
+/// The 30-second step `code` is right for (this one, or one either side
+/// for clock drift), if any.
+pub fn matching_step(
+    secret: &[u8],
+    account: &str,
+    code: &str,
+    now: u64,
+) -> Result<Option<u64>, AppError> {
+    let totp = totp(secret.to_vec(), account)?;
+    let code = code.trim().replace(' ', "");
+    let current = now / STEP;
+    Ok([current.saturating_sub(1), current, current + 1]
+        .into_iter()
+        .find(|step| totp.check(&code, step * STEP)))
+}
+
+/// The secret being enrolled (made on first ask, kept in the session until
+/// confirmed), as base32 and as an `otpauth://` address.
+pub async fn enrollment(auth: &AuthSession, account: &str) -> Result<(String, String), AppError> {
+    let secret = match auth
+        .session
+        .get::<Vec<u8>>(ENROLL_SECRET)
+        .await
+        .map_err(session_error)?
+    {
+        Some(secret) => secret,
+        None => {
+            use rand::RngCore as _;
+            let mut bytes = vec![0u8; 20];
+            rand::rng().fill_bytes(&mut bytes);
+            auth.session
+                .insert(ENROLL_SECRET, &bytes)
+                .await
+                .map_err(session_error)?;
+            bytes
+        }
+    };
+    let totp = totp(secret, account)?;
+    Ok((totp.get_secret_base32(), totp.get_url()))
+}
+
+pub async fn enrollment_secret(auth: &AuthSession) -> Result<Option<Vec<u8>>, AppError> {
+    auth.session.get(ENROLL_SECRET).await.map_err(session_error)
+}
+
+/// Recovery codes just made, kept in the session until their page shows
+/// them once.
+pub async fn keep_fresh_codes(auth: &AuthSession, codes: &[String]) -> Result<(), AppError> {
+    auth.session
+        .insert(FRESH_CODES, codes)
+        .await
+        .map_err(session_error)
+}
+
+pub async fn take_fresh_codes(auth: &AuthSession) -> Result<Vec<String>, AppError> {
+    Ok(auth
+        .session
+        .remove::<Vec<String>>(FRESH_CODES)
+        .await
+        .map_err(session_error)?
+        .unwrap_or_default())
+}
+
+fn code_hash(code: &str) -> [u8; 32] {
+    let normal: String = code
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric())
+        .map(|c| c.to_ascii_lowercase())
+        .collect();
+    Sha256::digest(normal.as_bytes()).into()
+}
+
+/// Ten codes of 10 characters (`xxxxx-xxxxx`, 50 bits each).
+fn new_codes() -> Vec<String> {
+    use rand::Rng as _;
+    const ALPHABET: &[u8] = b"abcdefghjkmnpqrstuvwxyz23456789";
+    let mut rng = rand::rng();
+    (0..RECOVERY_CODES)
+        .map(|_| {
+            let s: String = (0..10)
+                .map(|_| ALPHABET[rng.random_range(0..ALPHABET.len())] as char)
+                .collect();
+            format!("{}-{}", &s[..5], &s[5..])
+        })
+        .collect()
+}
+
+pub struct Stored {
+    pub secret: Option<Vec<u8>>,
+    pub last_step: i64,
+}
+
+pub async fn stored(pool: &PgPool, user: Uuid) -> Result<Stored, sqlx::Error> {
+    sqlx::query_as!(
+        Stored,
+        r#"SELECT totp_secret AS secret, totp_last_step AS last_step FROM staff_accounts WHERE id = $1"#,
+        user
+    )
+    .fetch_one(pool)
+    .await
+}
+
+/// Accepts `step` for `user` unless a code for it (or a later one) was
+/// already used: one winner even when two requests race.
+pub async fn claim_step(pool: &PgPool, user: Uuid, step: u64) -> Result<bool, sqlx::Error> {
+    let step = i64::try_from(step).unwrap_or(i64::MAX);
+    Ok(sqlx::query!(
+        "UPDATE staff_accounts SET totp_last_step = $2 WHERE id = $1 AND totp_last_step < $2",
+        user,
+        step
+    )
+    .execute(pool)
+    .await?
+    .rows_affected()
+        == 1)
+}
+
+/// Uses up a recovery code, if it is one of the member's unused ones.
+pub async fn use_recovery_code(pool: &PgPool, user: Uuid, code: &str) -> Result<bool, sqlx::Error> {
+    let hash = code_hash(code);
+    Ok(sqlx::query!(
+        "UPDATE staff_recovery_codes SET used_at = now() WHERE staff_id = $1 AND code_hash = $2 AND used_at IS NULL",
+        user,
+        &hash[..]
+    )
+    .execute(pool)
+    .await?
+    .rows_affected()
+        == 1)
+}
+
+/// Stores the confirmed secret (and the step its first code used) and a
+/// fresh set of recovery codes, replacing any earlier ones; returns the
+/// codes, which exist nowhere else in clear.
+pub async fn enroll(
+    pool: &PgPool,
+    user: Uuid,
+    secret: &[u8],
+    step: u64,
+) -> Result<Vec<String>, sqlx::Error> {
+    let codes = new_codes();
+    let mut tx = pool.begin().await?;
+    sqlx::query!(
+        "UPDATE staff_accounts SET totp_secret = $2, totp_last_step = $3 WHERE id = $1",
+        user,
+        secret,
+        i64::try_from(step).unwrap_or(i64::MAX)
+    )
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query!("DELETE FROM staff_recovery_codes WHERE staff_id = $1", user)
+        .execute(&mut *tx)
+        .await?;
+    for code in &codes {
+        sqlx::query!(
+            "INSERT INTO staff_recovery_codes (staff_id, code_hash) VALUES ($1, $2)",
+            user,
+            &code_hash(code)[..]
+        )
+        .execute(&mut *tx)
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(codes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_code_matches_its_step_and_the_ones_beside_it_only() {
+        let secret = b"12345678901234567890".to_vec();
+        let totp = totp(secret.clone(), "a@b.vn").unwrap();
+        let now = 1_800_000_000u64;
+        let code = totp.generate(now);
+        assert_eq!(
+            matching_step(&secret, "a@b.vn", &code, now).unwrap(),
+            Some(now / 30)
+        );
+        assert_eq!(
+            matching_step(&secret, "a@b.vn", &code, now + 30).unwrap(),
+            Some(now / 30)
+        );
+        assert_eq!(
+            matching_step(&secret, "a@b.vn", &code, now + 90).unwrap(),
+            None
+        );
+        assert_eq!(
+            matching_step(&secret, "a@b.vn", "000000x", now).unwrap(),
+            None
+        );
+    }
+
+    #[test]
+    fn rfc_6238_test_vector() {
+        // RFC 6238 appendix B, SHA-1, T = 59 s: 94287082 (8 digits); the
+        // last six are the 6-digit code.
+        let totp = totp(b"12345678901234567890".to_vec(), "a@b.vn").unwrap();
+        assert_eq!(totp.generate(59), "287082");
+    }
+
+    #[test]
+    fn recovery_codes_are_distinct_and_read_loosely() {
+        let codes = new_codes();
+        assert_eq!(codes.len(), RECOVERY_CODES);
+        let unique: std::collections::HashSet<_> = codes.iter().collect();
+        assert_eq!(unique.len(), RECOVERY_CODES);
+        assert_eq!(
+            code_hash(&codes[0]),
+            code_hash(&codes[0].to_uppercase().replace('-', " "))
+        );
+    }
+}

@@ -1,0 +1,143 @@
+//! Walk-ins: someone at the desk without a booking is registered into a
+//! slot of today that still has room, and is checked in at once. The place
+//! is claimed exactly as a citizen's booking claims it, so a walk-in never
+//! overbooks a slot either.
+
+use super::audit::{self, Entry};
+use super::auth::StaffUser;
+use crate::booking::repo;
+use crate::booking::{BookingCode, Topic, CONSENT_VERSION};
+use chrono::{DateTime, Utc};
+use sqlx::PgPool;
+use uuid::Uuid;
+
+pub struct WalkIn {
+    pub office: Uuid,
+    pub starts_at: DateTime<Utc>,
+    pub full_name: String,
+    pub citizen_id: String,
+    pub phone: String,
+    pub email: Option<String>,
+    pub topic: Topic,
+    pub summary: String,
+    pub party_size: i16,
+    pub representatives: Vec<String>,
+    pub needs: String,
+    pub interpreter: bool,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum WalkInError {
+    #[error("no place left in that slot")]
+    Full,
+    #[error("not a slot running now or later today")]
+    NoSuchSlot,
+    #[error("this CCCD already holds an active booking at this office")]
+    AlreadyBooked,
+    #[error(transparent)]
+    Db(#[from] sqlx::Error),
+}
+
+/// Registers the walk-in; returns the new booking's code.
+pub async fn register(
+    pool: &PgPool,
+    user: &StaffUser,
+    trusted: &[ipnet::IpNet],
+    w: &WalkIn,
+) -> Result<String, WalkInError> {
+    let mut tx = pool.begin().await?;
+    let slot = sqlx::query_scalar!(
+        r#"
+        UPDATE slots SET taken = taken + 1
+        WHERE office_id = $1 AND starts_at = $2 AND NOT withdrawn
+          AND ends_at > now()
+          AND ((starts_at AT TIME ZONE 'Asia/Ho_Chi_Minh')::date = (now() AT TIME ZONE 'Asia/Ho_Chi_Minh')::date
+               OR starts_at <= now())
+          AND taken + 1 <= capacity
+        RETURNING id
+        "#,
+        w.office,
+        w.starts_at
+    )
+    .fetch_optional(&mut *tx)
+    .await?;
+    let Some(slot) = slot else {
+        let exists = sqlx::query_scalar!(
+            r#"
+            SELECT EXISTS (SELECT 1 FROM slots WHERE office_id = $1 AND starts_at = $2 AND NOT withdrawn
+                           AND ends_at > now()
+                           AND ((starts_at AT TIME ZONE 'Asia/Ho_Chi_Minh')::date = (now() AT TIME ZONE 'Asia/Ho_Chi_Minh')::date
+                                OR starts_at <= now())) AS "x!"
+            "#,
+            w.office,
+            w.starts_at
+        )
+        .fetch_one(&mut *tx)
+        .await?;
+        return Err(if exists {
+            WalkInError::Full
+        } else {
+            WalkInError::NoSuchSlot
+        });
+    };
+    let code = BookingCode::random();
+    let inserted = sqlx::query_scalar!(
+        r#"
+        INSERT INTO bookings (code, office_id, slot_id, status, full_name, citizen_id, phone, email, topic,
+                              summary, party_size, representatives, needs, interpreter, locale,
+                              consent_version, consented_at, walk_in)
+        VALUES ($1, $2, $3, 'checked_in', $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, 'vi', $14, now(), true)
+        RETURNING id
+        "#,
+        code.as_str(),
+        w.office,
+        slot,
+        w.full_name,
+        w.citizen_id,
+        w.phone,
+        w.email,
+        w.topic.as_str(),
+        w.summary,
+        w.party_size,
+        &w.representatives,
+        w.needs,
+        w.interpreter,
+        format!("desk-{CONSENT_VERSION}"),
+    )
+    .fetch_one(&mut *tx)
+    .await;
+    let id = match inserted {
+        Ok(id) => id,
+        Err(sqlx::Error::Database(db))
+            if db.constraint() == Some("bookings_one_active_per_citizen") =>
+        {
+            return Err(WalkInError::AlreadyBooked)
+        }
+        Err(e) => return Err(e.into()),
+    };
+    repo::record_event(
+        &mut tx,
+        id,
+        &user.id.to_string(),
+        "checked_in",
+        None,
+        Some(slot),
+        Some("walk-in"),
+    )
+    .await?;
+    audit::record(
+        &mut tx,
+        user,
+        trusted,
+        Entry {
+            action: "booking.walk_in",
+            record_type: "booking",
+            record_id: code.as_str(),
+            office: Some(w.office),
+            details: serde_json::json!({ "starts_at": w.starts_at.to_rfc3339() }),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(code.as_str().to_owned())
+}
