@@ -12,7 +12,7 @@ use tower_http::{
 };
 
 /// The files of `public/` served at the root of the site.
-pub const PUBLIC_FILES: [&str; 3] = ["favicon.ico", "favicon.svg", "robots.txt"];
+pub const PUBLIC_FILES: [&str; 4] = ["favicon.ico", "favicon.svg", "robots.txt", "desk-scan.js"];
 
 /// File names under `/pkg` carry a content hash, so browsers may keep them
 /// for a year without asking again. Pre-compressed `.br`/`.gz` siblings are

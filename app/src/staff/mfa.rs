@@ -125,11 +125,15 @@ fn qr_svg(text: &str) -> Result<String, AppError> {
         tracing::error!(error = %e, "could not make a QR code");
         AppError::Internal
     })?;
-    Ok(code
+    let svg = code
         .render::<svg::Color>()
         .min_dimensions(200, 200)
         .quiet_zone(true)
-        .build())
+        .build();
+    // Inline in HTML: without the XML declaration.
+    Ok(svg
+        .find("<svg")
+        .map_or(svg.clone(), |i| svg[i..].to_owned()))
 }
 
 /// `GET /api/staff/login/enroll`.

@@ -843,6 +843,31 @@ async fn the_day_view_lists_pending_first_with_slots_and_counts(pool: PgPool) {
     assert_eq!(booking["party_size"], 1);
     assert!(booking.get("citizen_id").is_none() && booking.get("phone").is_none());
 
+    // The confirmed one did not come.
+    let absent = call_as(
+        &app,
+        &desk,
+        "/api/staff/bookings/no-show",
+        &[("code", &first)],
+    )
+    .await;
+    assert_eq!(absent.status(), 200, "{}", absent.text());
+    let day: Value = get_as(
+        &app,
+        &desk,
+        &format!("/api/staff/bookings?office=a&date={date}"),
+    )
+    .await
+    .json();
+    assert_eq!(day["counts"]["no_show"], 1);
+    assert_eq!(day["counts"]["arrived"], 0);
+    let trail: Vec<String> = audit_actions(&pool, &first)
+        .await
+        .into_iter()
+        .map(|(a, _, _)| a)
+        .collect();
+    assert_eq!(trail, ["booking.confirm", "booking.no_show"]);
+
     // Defaults: the member's first office, today.
     let today = get_as(&app, &desk, "/api/staff/bookings").await;
     assert_eq!(today.status(), 200);

@@ -426,6 +426,31 @@ async fn hours_are_checked_field_by_field_and_applied(pool: PgPool) {
     assert_eq!(view["special"][0]["date"], date);
     assert_eq!(view["hours"].as_array().unwrap().len(), 8);
 
+    let removed = post(
+        &app,
+        &cookie,
+        "/api/staff/schedule/special/remove",
+        &[("office", "a"), ("date", &date)],
+    )
+    .await;
+    assert_eq!(removed.status(), 200, "{}", removed.text());
+    let dropped = post(
+        &app,
+        &cookie,
+        "/api/staff/schedule/hours/remove",
+        &[("office", "a"), ("weekday", "2"), ("opens", "13:30")],
+    )
+    .await;
+    assert_eq!(dropped.status(), 200, "{}", dropped.text());
+    let gone = post(
+        &app,
+        &cookie,
+        "/api/staff/schedule/hours/remove",
+        &[("office", "a"), ("weekday", "2"), ("opens", "13:30")],
+    )
+    .await;
+    assert_eq!(gone.status(), 404);
+
     let horizon = post(
         &app,
         &cookie,
@@ -472,6 +497,8 @@ async fn hours_are_checked_field_by_field_and_applied(pool: PgPool) {
         [
             "schedule.hours_add",
             "schedule.special_add",
+            "schedule.special_remove",
+            "schedule.hours_remove",
             "schedule.settings"
         ]
     );

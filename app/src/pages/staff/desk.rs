@@ -157,6 +157,17 @@ fn Desk(
                 <TextField name="code" label=td_string!(locale, staff.code) hint=Some(td_string!(locale, staff.check_in_hint)) error=field_error(&check_in_error, "code") autocomplete="off" required=true maxlength=14 />
                 <button type="submit" class="button button--primary">{td!(locale, staff.check_in_submit)}</button>
             </form>
+            // Shown by /desk-scan.js where the browser can read QR codes.
+            <button type="button" id="scan-start" class="button" hidden=true
+                data-denied=td_string!(locale, staff.scan_denied) data-looking=td_string!(locale, staff.scan_looking)>
+                {td!(locale, staff.scan)}
+            </button>
+            <div id="scan-panel" class="scan-panel" hidden=true>
+                <video muted=true playsinline="" aria-label=td_string!(locale, staff.scan_video)></video>
+                <button type="button" id="scan-stop" class="button">{td!(locale, staff.scan_stop)}</button>
+            </div>
+            <p id="scan-status" class="hint" role="status"></p>
+            <script src="/desk-scan.js" defer=true></script>
         </section>
         {walk_in}
         <section aria-labelledby="pending-heading">
