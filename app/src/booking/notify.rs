@@ -19,6 +19,8 @@ pub enum MailKind {
     Rejected,
     /// The office closed the day (with the reason).
     ClosedByOffice,
+    /// Staff cancelled the booking (with the reason).
+    CancelledByStaff,
 }
 
 impl MailKind {
@@ -31,6 +33,7 @@ impl MailKind {
             Self::Confirmed => "booking_confirmed",
             Self::Rejected => "booking_rejected",
             Self::ClosedByOffice => "booking_closed_by_office",
+            Self::CancelledByStaff => "booking_cancelled_by_staff",
         }
     }
 }
@@ -134,9 +137,22 @@ pub fn message(kind: MailKind, b: &BookingRow, public_url: &str, token: &str) ->
             "The reception office is closed on the day of your appointment, so it has been cancelled. The reason is given below; we apologise, and invite you to book another day.",
             "Book a new appointment",
         ),
+        (MailKind::CancelledByStaff, false) => (
+            format!("Tiếp dân: lịch hẹn {code} đã bị trụ sở hủy"),
+            "Trụ sở tiếp công dân đã hủy lịch hẹn của ông/bà vì lý do dưới đây. Xin lỗi ông/bà vì sự bất tiện; ông/bà có thể đặt lịch khác.",
+            "Đặt lịch mới",
+        ),
+        (MailKind::CancelledByStaff, true) => (
+            format!("Tiếp dân: appointment {code} cancelled by the office"),
+            "The reception office has cancelled your appointment for the reason below. We apologise; you can book another one.",
+            "Book a new appointment",
+        ),
     };
     let target = match kind {
-        MailKind::Cancelled | MailKind::Rejected | MailKind::ClosedByOffice => Some(rebook),
+        MailKind::Cancelled
+        | MailKind::Rejected
+        | MailKind::ClosedByOffice
+        | MailKind::CancelledByStaff => Some(rebook),
         // Opens the booking's page at its cancel button: one more tap frees
         // the place. (A link that cancelled by itself would be set off by
         // the mail scanners that open every link.)
@@ -155,12 +171,18 @@ pub fn message(kind: MailKind, b: &BookingRow, public_url: &str, token: &str) ->
         ("Mã lịch hẹn", "Thời gian", "Địa điểm", "Mang theo", "căn cước công dân (CCCD) hoặc hộ chiếu và giấy tờ liên quan đến nội dung cần trình bày.")
     };
     let l_reason = if en { "Reason" } else { "Lý do" };
-    let reason = matches!(kind, MailKind::Rejected | MailKind::ClosedByOffice)
-        .then_some(b.cancel_reason.as_deref())
-        .flatten();
+    let reason = matches!(
+        kind,
+        MailKind::Rejected | MailKind::ClosedByOffice | MailKind::CancelledByStaff
+    )
+    .then_some(b.cancel_reason.as_deref())
+    .flatten();
     let ends_it = matches!(
         kind,
-        MailKind::Cancelled | MailKind::Rejected | MailKind::ClosedByOffice
+        MailKind::Cancelled
+            | MailKind::Rejected
+            | MailKind::ClosedByOffice
+            | MailKind::CancelledByStaff
     );
     let mut text =
         format!("{lead}\n\n{l_code}: {code}\n{l_when}: {when}\n{l_where}: {office}, {address}\n");

@@ -106,6 +106,16 @@ pub async fn walk_in_slots(pool: &PgPool, office: Uuid) -> Result<Vec<DateTime<U
     .await
 }
 
+/// Whether the office takes walk-ins outside its slots.
+pub async fn walk_ins_outside_slots(pool: &PgPool, office: Uuid) -> Result<bool, sqlx::Error> {
+    sqlx::query_scalar!(
+        "SELECT walk_ins_outside_slots FROM offices WHERE id = $1",
+        office
+    )
+    .fetch_one(pool)
+    .await
+}
+
 /// Why a desk action was refused.
 #[derive(Debug, thiserror::Error)]
 pub enum DeskError {

@@ -58,6 +58,8 @@ pub enum DeskAction {
     CheckIn,
     NoShow,
     Complete,
+    /// Staff cancel a request or a confirmed booking (with a reason).
+    Cancel,
 }
 
 impl DeskAction {
@@ -67,6 +69,7 @@ impl DeskAction {
             Self::Confirm | Self::Reject => &["requested"],
             Self::CheckIn | Self::NoShow => &["confirmed"],
             Self::Complete => &["checked_in"],
+            Self::Cancel => &["requested", "confirmed"],
         }
     }
 
@@ -77,12 +80,18 @@ impl DeskAction {
             Self::CheckIn => "checked_in",
             Self::NoShow => "no_show",
             Self::Complete => "completed",
+            Self::Cancel => "cancelled",
         }
     }
 
-    /// A rejected request gives its place back to the slot.
+    /// A rejected or cancelled booking gives its place back to the slot.
     pub fn frees_place(self) -> bool {
-        self == Self::Reject
+        matches!(self, Self::Reject | Self::Cancel)
+    }
+
+    /// Whether the citizen must be given a reason.
+    pub fn needs_reason(self) -> bool {
+        matches!(self, Self::Reject | Self::Cancel)
     }
 
     pub fn audit_name(self) -> &'static str {
@@ -92,6 +101,7 @@ impl DeskAction {
             Self::CheckIn => "booking.check_in",
             Self::NoShow => "booking.no_show",
             Self::Complete => "booking.complete",
+            Self::Cancel => "booking.cancel",
         }
     }
 }
@@ -203,6 +213,8 @@ pub struct DayView {
     /// Slots running now or later today with room, for walk-ins (empty on
     /// other days).
     pub walk_in_slots: Vec<String>,
+    /// Whether the office takes walk-ins outside its slots (`starts_at=now`).
+    pub walk_in_outside_slots: bool,
     /// Slots of the day blocked by staff (not offered).
     pub blocked: Vec<BlockedSlot>,
     /// Requests waiting for a decision, earliest slot first.
@@ -313,6 +325,16 @@ pub async fn staff_reject(
     crate::ssr::respond(service::act(DeskAction::Reject, code, reason).await)
 }
 
+/// Cancels a request or a confirmed booking with a reason (frees the place,
+/// e-mails the citizen the reason and a link to book again).
+#[server(endpoint = "staff/bookings/cancel")]
+pub async fn staff_cancel(
+    #[server(default)] code: String,
+    #[server(default)] reason: String,
+) -> Result<DeskResult, AppError> {
+    crate::ssr::respond(service::act(DeskAction::Cancel, code, reason).await)
+}
+
 /// Checks a confirmed booking in, by its code (typed or scanned).
 #[server(endpoint = "staff/bookings/check-in")]
 pub async fn staff_check_in(#[server(default)] code: String) -> Result<DeskResult, AppError> {
@@ -410,7 +432,7 @@ mod tests {
         assert_eq!(CheckIn.allowed_from(), ["confirmed"]);
         assert_eq!(NoShow.allowed_from(), ["confirmed"]);
         assert_eq!(Complete.allowed_from(), ["checked_in"]);
-        for action in [Confirm, Reject, CheckIn, NoShow, Complete] {
+        for action in [Confirm, Reject, CheckIn, NoShow, Complete, Cancel] {
             assert!(!action.allowed_from().contains(&action.resulting_status()));
             for terminal in ["completed", "rejected", "cancelled", "no_show"] {
                 assert!(
@@ -419,7 +441,9 @@ mod tests {
                 );
             }
         }
-        assert!(Reject.frees_place());
+        assert!(Reject.frees_place() && Cancel.frees_place());
+        assert_eq!(Cancel.allowed_from(), ["requested", "confirmed"]);
+        assert!(Reject.needs_reason() && Cancel.needs_reason() && !Confirm.needs_reason());
         assert!(!Confirm.frees_place() && !CheckIn.frees_place() && !NoShow.frees_place());
     }
 }

@@ -294,6 +294,7 @@ pub async fn day(office: String, date: String) -> Result<DayView, AppError> {
         today: today_vn().format("%Y-%m-%d").to_string(),
         counts,
         can_edit_schedule: user.role.may(Permission::Schedules),
+        walk_in_outside_slots: desk::walk_ins_outside_slots(&state.pool, office.id).await?,
         walk_in_slots: if date == today_vn() {
             desk::walk_in_slots(&state.pool, office.id)
                 .await?
@@ -360,7 +361,7 @@ pub async fn act(action: DeskAction, code: String, reason: String) -> Result<Des
     let user = auth::require(&state, Permission::FrontDesk).await?;
     let code = parse_code(&code, locale)?;
     let reason = reason.trim().to_owned();
-    if action == DeskAction::Reject {
+    if action.needs_reason() {
         if reason.is_empty() {
             return Err(invalid("reason", ValidationCode::Required, locale));
         }
@@ -371,6 +372,7 @@ pub async fn act(action: DeskAction, code: String, reason: String) -> Result<Des
     let kind = match action {
         DeskAction::Confirm => Some(MailKind::Confirmed),
         DeskAction::Reject => Some(MailKind::Rejected),
+        DeskAction::Cancel => Some(MailKind::CancelledByStaff),
         _ => None,
     };
     let public_url = state.settings.public_url.clone();
@@ -514,9 +516,13 @@ pub async fn walk_in(form: WalkInForm) -> Result<DeskResult, AppError> {
             fields.push(FieldError::new(field, code, locale));
         }
     };
-    let starts_at = chrono::DateTime::parse_from_rfc3339(form.starts_at.trim())
-        .map(|t| t.with_timezone(&Utc))
-        .map_err(|_| ValidationCode::InvalidSlot);
+    let starts_at = if form.starts_at.trim() == "now" {
+        Ok(super::walk_in::Place::Now)
+    } else {
+        chrono::DateTime::parse_from_rfc3339(form.starts_at.trim())
+            .map(|t| super::walk_in::Place::Slot(t.with_timezone(&Utc)))
+            .map_err(|_| ValidationCode::InvalidSlot)
+    };
     check("starts_at", starts_at.as_ref().err().copied());
     let full_name = validate::full_name(&nfc(&form.full_name));
     check("full_name", full_name.as_ref().err().copied());
@@ -568,9 +574,13 @@ pub async fn walk_in(form: WalkInForm) -> Result<DeskResult, AppError> {
     else {
         return Err(AppError::BadRequest);
     };
+    let back_at = match starts_at {
+        super::walk_in::Place::Slot(at) => at,
+        super::walk_in::Place::Now => Utc::now(),
+    };
     let w = super::walk_in::WalkIn {
         office: office.id,
-        starts_at,
+        place: starts_at,
         full_name,
         citizen_id,
         phone,
@@ -588,19 +598,21 @@ pub async fn walk_in(form: WalkInForm) -> Result<DeskResult, AppError> {
             super::walk_in::WalkInError::Full => AppError::Conflict {
                 reason: ConflictReason::SlotFull,
             },
-            super::walk_in::WalkInError::NoSuchSlot => AppError::Validation {
-                fields: vec![FieldError::new(
-                    "starts_at",
-                    ValidationCode::InvalidSlot,
-                    locale,
-                )],
-            },
+            super::walk_in::WalkInError::NoSuchSlot | super::walk_in::WalkInError::NotAllowed => {
+                AppError::Validation {
+                    fields: vec![FieldError::new(
+                        "starts_at",
+                        ValidationCode::InvalidSlot,
+                        locale,
+                    )],
+                }
+            }
             super::walk_in::WalkInError::AlreadyBooked => AppError::Conflict {
                 reason: ConflictReason::AlreadyBooked,
             },
             super::walk_in::WalkInError::Db(e) => e.into(),
         })?;
-    back_to_day(&office.slug, starts_at, "checked_in", &code);
+    back_to_day(&office.slug, back_at, "checked_in", &code);
     Ok(DeskResult {
         code,
         status: BookingStatus::CheckedIn,

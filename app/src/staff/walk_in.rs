@@ -11,9 +11,17 @@ use chrono::{DateTime, Utc};
 use sqlx::PgPool;
 use uuid::Uuid;
 
+/// Where a walk-in goes.
+pub enum Place {
+    /// A slot running now or later today with room.
+    Slot(DateTime<Utc>),
+    /// Outside the slots, now (only where the office allows it).
+    Now,
+}
+
 pub struct WalkIn {
     pub office: Uuid,
-    pub starts_at: DateTime<Utc>,
+    pub place: Place,
     pub full_name: String,
     pub citizen_id: String,
     pub phone: String,
@@ -32,6 +40,8 @@ pub enum WalkInError {
     Full,
     #[error("not a slot running now or later today")]
     NoSuchSlot,
+    #[error("the office takes no walk-ins outside its slots")]
+    NotAllowed,
     #[error("this CCCD already holds an active booking at this office")]
     AlreadyBooked,
     #[error(transparent)]
@@ -46,39 +56,9 @@ pub async fn register(
     w: &WalkIn,
 ) -> Result<String, WalkInError> {
     let mut tx = pool.begin().await?;
-    let slot = sqlx::query_scalar!(
-        r#"
-        UPDATE slots SET taken = taken + 1
-        WHERE office_id = $1 AND starts_at = $2 AND NOT withdrawn
-          AND ends_at > now()
-          AND ((starts_at AT TIME ZONE 'Asia/Ho_Chi_Minh')::date = (now() AT TIME ZONE 'Asia/Ho_Chi_Minh')::date
-               OR starts_at <= now())
-          AND taken + 1 <= capacity
-        RETURNING id
-        "#,
-        w.office,
-        w.starts_at
-    )
-    .fetch_optional(&mut *tx)
-    .await?;
-    let Some(slot) = slot else {
-        let exists = sqlx::query_scalar!(
-            r#"
-            SELECT EXISTS (SELECT 1 FROM slots WHERE office_id = $1 AND starts_at = $2 AND NOT withdrawn
-                           AND ends_at > now()
-                           AND ((starts_at AT TIME ZONE 'Asia/Ho_Chi_Minh')::date = (now() AT TIME ZONE 'Asia/Ho_Chi_Minh')::date
-                                OR starts_at <= now())) AS "x!"
-            "#,
-            w.office,
-            w.starts_at
-        )
-        .fetch_one(&mut *tx)
-        .await?;
-        return Err(if exists {
-            WalkInError::Full
-        } else {
-            WalkInError::NoSuchSlot
-        });
+    let slot = match w.place {
+        Place::Slot(starts_at) => claim(&mut tx, w.office, starts_at).await?,
+        Place::Now => own_slot(&mut tx, w.office).await?,
     };
     let code = BookingCode::random();
     let inserted = sqlx::query_scalar!(
@@ -134,10 +114,84 @@ pub async fn register(
             record_type: "booking",
             record_id: code.as_str(),
             office: Some(w.office),
-            details: serde_json::json!({ "starts_at": w.starts_at.to_rfc3339() }),
+            details: serde_json::json!({ "outside_slots": matches!(w.place, Place::Now) }),
         },
     )
     .await?;
     tx.commit().await?;
     Ok(code.as_str().to_owned())
+}
+
+/// Takes a place in the office's slot at `starts_at`, if it runs now or
+/// later today and has room.
+async fn claim(
+    tx: &mut sqlx::Transaction<'_, sqlx::Postgres>,
+    office: Uuid,
+    starts_at: DateTime<Utc>,
+) -> Result<i64, WalkInError> {
+    let slot = sqlx::query_scalar!(
+        r#"
+        UPDATE slots SET taken = taken + 1
+        WHERE office_id = $1 AND starts_at = $2 AND NOT withdrawn
+          AND ends_at > now()
+          AND ((starts_at AT TIME ZONE 'Asia/Ho_Chi_Minh')::date = (now() AT TIME ZONE 'Asia/Ho_Chi_Minh')::date
+               OR starts_at <= now())
+          AND taken + 1 <= capacity
+        RETURNING id
+        "#,
+        office,
+        starts_at
+    )
+    .fetch_optional(&mut **tx)
+    .await?;
+    if let Some(slot) = slot {
+        return Ok(slot);
+    }
+    let exists = sqlx::query_scalar!(
+        r#"
+        SELECT EXISTS (SELECT 1 FROM slots WHERE office_id = $1 AND starts_at = $2 AND NOT withdrawn
+                       AND ends_at > now()
+                       AND ((starts_at AT TIME ZONE 'Asia/Ho_Chi_Minh')::date = (now() AT TIME ZONE 'Asia/Ho_Chi_Minh')::date
+                            OR starts_at <= now())) AS "x!"
+        "#,
+        office,
+        starts_at
+    )
+    .fetch_one(&mut **tx)
+    .await?;
+    Err(if exists {
+        WalkInError::Full
+    } else {
+        WalkInError::NoSuchSlot
+    })
+}
+
+/// A slot of one place starting now, for a walk-in outside the offered
+/// slots: withdrawn from the start, so it is never offered to citizens, and
+/// kept by the generator because a booking points at it.
+async fn own_slot(
+    tx: &mut sqlx::Transaction<'_, sqlx::Postgres>,
+    office: Uuid,
+) -> Result<i64, WalkInError> {
+    let allowed = sqlx::query_scalar!(
+        "SELECT walk_ins_outside_slots FROM offices WHERE id = $1",
+        office
+    )
+    .fetch_one(&mut **tx)
+    .await?;
+    if !allowed {
+        return Err(WalkInError::NotAllowed);
+    }
+    // To the microsecond: two walk-ins in the same second still get a slot
+    // each (starts are unique per office).
+    Ok(sqlx::query_scalar!(
+        r#"
+        INSERT INTO slots (office_id, starts_at, ends_at, capacity, taken, withdrawn)
+        VALUES ($1, clock_timestamp(), clock_timestamp() + interval '30 minutes', 1, 1, true)
+        RETURNING id
+        "#,
+        office
+    )
+    .fetch_one(&mut **tx)
+    .await?)
 }

@@ -384,6 +384,7 @@ const ENDPOINTS: &[Endpoint] = &[
     ep("POST", "/api/staff/slots/unblock", Needs::Schedules, true),
     ep("POST", "/api/staff/slots/capacity", Needs::Schedules, true),
     ep("POST", "/api/staff/bookings/walk-in", Needs::AnyRole, true),
+    ep("POST", "/api/staff/bookings/cancel", Needs::AnyRole, true),
     ep("GET", "/api/staff/audit", Needs::Admin, false),
     // The second sign-in step: nothing to complete without the password.
     ep("POST", "/api/staff/login/code", Needs::AnyRole, false),
@@ -1078,4 +1079,133 @@ async fn a_walk_in_takes_a_place_now_and_is_checked_in(pool: PgPool) {
         .expect("the walk-in is on today's desk");
     assert_eq!(listed["walk_in"], true);
     assert_eq!(listed["interpreter"], true);
+}
+
+#[sqlx::test(migrator = "app::ssr::db::MIGRATOR")]
+async fn staff_cancel_a_confirmed_booking_with_a_reason_the_citizen_receives(pool: PgPool) {
+    let app = spawn_app(pool.clone()).await;
+    let a = office(&pool, "a").await;
+    let s = slot(&pool, a, "3 days", 2).await;
+    let code = booked(&app, s, 1).await;
+    staff(&pool, "letan@test.vn", "receptionist", &[a]).await;
+    let desk = sign_in(&app, "letan@test.vn").await;
+    call_as(
+        &app,
+        &desk,
+        "/api/staff/bookings/confirm",
+        &[("code", &code)],
+    )
+    .await;
+
+    let bare = call_as(
+        &app,
+        &desk,
+        "/api/staff/bookings/cancel",
+        &[("code", &code)],
+    )
+    .await;
+    assert_eq!(bare.status(), 422);
+    let reason = "Cán bộ phụ trách vụ việc đi công tác";
+    let r = call_as(
+        &app,
+        &desk,
+        "/api/staff/bookings/cancel",
+        &[("code", &code), ("reason", reason)],
+    )
+    .await;
+    assert_eq!(r.status(), 200, "{}", r.text());
+    assert_eq!(r.json::<Value>()["status"], "cancelled");
+    assert_eq!(taken(&pool, s).await, 0);
+    let again = call_as(
+        &app,
+        &desk,
+        "/api/staff/bookings/cancel",
+        &[("code", &code), ("reason", reason)],
+    )
+    .await;
+    assert_eq!(again.status(), 409);
+    let mail = app.mail_to("an.nguyen@example.vn", "trụ sở hủy").await;
+    let text = mail.text().unwrap();
+    assert!(text.contains(reason) && text.contains("/book/a"), "{text}");
+    let trail: Vec<String> = audit_actions(&pool, &code)
+        .await
+        .into_iter()
+        .map(|(a, _, _)| a)
+        .collect();
+    assert_eq!(trail, ["booking.confirm", "booking.cancel"]);
+}
+
+#[sqlx::test(migrator = "app::ssr::db::MIGRATOR")]
+async fn walk_ins_outside_slots_only_where_the_office_allows_them(pool: PgPool) {
+    let app = spawn_app(pool.clone()).await;
+    let a = office(&pool, "a").await;
+    staff(&pool, "canbo@test.vn", "officer", &[a]).await;
+    let officer = sign_in(&app, "canbo@test.vn").await;
+    let form = |cccd: &'static str| {
+        [
+            ("office", "a"),
+            ("starts_at", "now"),
+            ("full_name", "Lý Thị Mai"),
+            ("citizen_id", cccd),
+            ("phone", "0912 000 111"),
+            ("topic", "complaint"),
+            (
+                "summary",
+                "Khiếu nại về tiền bồi thường giải phóng mặt bằng.",
+            ),
+            ("party_size", "1"),
+        ]
+    };
+    let refused = call_as(
+        &app,
+        &officer,
+        "/api/staff/bookings/walk-in",
+        &form("001234567800"),
+    )
+    .await;
+    assert_eq!(refused.status(), 422, "{}", refused.text());
+    assert_eq!(
+        crate::booking::field_codes(&refused),
+        [("starts_at".to_owned(), "invalid_slot".to_owned())]
+    );
+
+    let allowed = call_as(
+        &app,
+        &officer,
+        "/api/staff/schedule/settings",
+        &[
+            ("office", "a"),
+            ("horizon_days", "30"),
+            ("min_notice_minutes", "120"),
+            ("walk_ins_outside_slots", "true"),
+        ],
+    )
+    .await;
+    assert_eq!(allowed.status(), 200, "{}", allowed.text());
+    let day: Value = get_as(&app, &officer, "/api/staff/bookings?office=a")
+        .await
+        .json();
+    assert_eq!(day["walk_in_outside_slots"], true);
+    for cccd in ["001234567800", "001234567801"] {
+        let r = call_as(&app, &officer, "/api/staff/bookings/walk-in", &form(cccd)).await;
+        assert_eq!(r.status(), 200, "{}", r.text());
+        assert_eq!(r.json::<Value>()["status"], "checked_in");
+    }
+    // Each has a slot of its own, never offered to citizens.
+    let slots: Vec<(i16, i16, bool)> = sqlx::query_as(
+        "SELECT s.capacity, s.taken, s.withdrawn FROM bookings b JOIN slots s ON s.id = b.slot_id WHERE b.walk_in ORDER BY s.starts_at",
+    )
+    .fetch_all(&pool)
+    .await
+    .unwrap();
+    assert_eq!(slots, [(1, 1, true), (1, 1, true)]);
+    let offered: Vec<Value> = app.get("/api/slots?office=a").await.json();
+    assert!(offered.is_empty(), "{offered:?}");
+    app::booking::schedule::generate(&pool).await.unwrap();
+    let kept: i64 = sqlx::query_scalar("SELECT count(*) FROM slots WHERE office_id = $1")
+        .bind(a)
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(kept, 2, "the generator keeps them");
 }

@@ -387,4 +387,11 @@ async fn changing_your_password_ends_your_other_sessions(pool: PgPool) {
         )
         .await;
     assert_eq!(login.status(), 200);
+    let trail: Vec<String> = sqlx::query_scalar(
+        "SELECT action FROM audit_log WHERE action LIKE 'account.%' ORDER BY id",
+    )
+    .fetch_all(&pool)
+    .await
+    .unwrap();
+    assert_eq!(trail, ["account.change_password"]);
 }

@@ -165,6 +165,13 @@ async fn closing_a_day_cancels_its_bookings_and_tells_each_citizen(pool: PgPool)
     .await
     .unwrap();
     assert_eq!(offered, 4);
+    let trail: Vec<String> = sqlx::query_scalar(
+        "SELECT action FROM audit_log WHERE action LIKE 'schedule.%' ORDER BY id",
+    )
+    .fetch_all(&pool)
+    .await
+    .unwrap();
+    assert_eq!(trail, ["schedule.close_day", "schedule.reopen_day"]);
 }
 
 #[sqlx::test(migrator = "app::ssr::db::MIGRATOR")]
@@ -241,6 +248,12 @@ async fn capacity_never_goes_below_the_bookings_a_slot_holds(pool: PgPool) {
         .unwrap();
     assert_eq!(capacity, 5, "the override outlives the generator");
     assert_eq!(book(&app, &Form::valid(slot, &cccd(3))).await.status(), 200);
+    let trail: Vec<String> =
+        sqlx::query_scalar("SELECT action FROM audit_log WHERE action LIKE 'slot.%' ORDER BY id")
+            .fetch_all(&pool)
+            .await
+            .unwrap();
+    assert_eq!(trail, ["slot.capacity"], "only the change that happened");
 }
 
 #[sqlx::test(migrator = "app::ssr::db::MIGRATOR")]
@@ -298,6 +311,12 @@ async fn a_blocked_slot_takes_no_new_bookings_and_keeps_its_own(pool: PgPool) {
         .await
         .json();
     assert!(listed.iter().any(|s| s["id"] == slot), "offered again");
+    let trail: Vec<String> =
+        sqlx::query_scalar("SELECT action FROM audit_log WHERE action LIKE 'slot.%' ORDER BY id")
+            .fetch_all(&pool)
+            .await
+            .unwrap();
+    assert_eq!(trail, ["slot.block", "slot.unblock"]);
     let twice = post(
         &app,
         &cookie,

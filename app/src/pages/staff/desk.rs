@@ -14,8 +14,8 @@ use crate::locale::use_locale;
 use crate::pages::book::{topic_label, TextField};
 use crate::staff::schedule::{StaffSlotBlock, StaffSlotCapacity, StaffSlotUnblock};
 use crate::staff::{
-    staff_day, staff_me, DayCounts, DaySlot, DayView, DeskBooking, StaffCheckIn, StaffComplete,
-    StaffConfirm, StaffNoShow, StaffNote, StaffReject, StaffWalkIn,
+    staff_day, staff_me, DayCounts, DaySlot, DayView, DeskBooking, StaffCancel, StaffCheckIn,
+    StaffComplete, StaffConfirm, StaffNoShow, StaffNote, StaffReject, StaffWalkIn,
 };
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
@@ -111,7 +111,7 @@ fn Desk(
         .or_else(|| form_error(StaffSlotUnblock::PATH));
     let can_edit = day.can_edit_schedule;
     let walk_in = (day.date == day.today).then(|| {
-        view! { <WalkInForm office=day.office.slug.clone() slots=day.walk_in_slots.clone() /> }
+        view! { <WalkInForm office=day.office.slug.clone() slots=day.walk_in_slots.clone() outside=day.walk_in_outside_slots /> }
     });
     let blocked = day.blocked.clone();
     let office_slug = day.office.slug.clone();
@@ -350,6 +350,17 @@ fn BookingCard(booking: DeskBooking, prefix: &'static str, show_time: bool) -> i
         BookingStatus::Confirmed => view! {
             {action(StaffCheckIn::PATH, td_string!(locale, staff.check_in), "button button--primary")}
             {action(StaffNoShow::PATH, td_string!(locale, staff.no_show), "button")}
+            <details class="desk-more">
+                <summary>{td!(locale, staff.cancel)}{whose(&b.full_name, locale)}</summary>
+                <form action=StaffCancel::PATH method="post" class="desk-reject">
+                    <input type="hidden" name="code" value=b.code.clone() />
+                    <div class="field">
+                        <label for=format!("{id}-cancel-reason")>{td!(locale, staff.cancel_reason)}</label>
+                        <textarea id=format!("{id}-cancel-reason") name="reason" rows="2" maxlength="500" required=true></textarea>
+                    </div>
+                    <button type="submit" class="button button--danger">{td!(locale, staff.cancel_submit)}{whose(&b.full_name, locale)}</button>
+                </form>
+            </details>
         }.into_any(),
         BookingStatus::CheckedIn => {
             action(StaffComplete::PATH, td_string!(locale, staff.complete), "button button--primary").into_any()
@@ -427,11 +438,11 @@ fn walk_in_field(
 }
 
 #[component]
-fn WalkInForm(office: String, slots: Vec<String>) -> impl IntoView {
+fn WalkInForm(office: String, slots: Vec<String>, outside: bool) -> impl IntoView {
     let locale = use_locale();
     let error = form_error(StaffWalkIn::PATH);
     let open = error.is_some();
-    if slots.is_empty() {
+    if slots.is_empty() && !outside {
         return view! {
             <section class="card" aria-labelledby="walk-in-heading">
                 <h2 id="walk-in-heading">{td!(locale, staff.walk_in_heading)}</h2>
@@ -444,6 +455,8 @@ fn WalkInForm(office: String, slots: Vec<String>) -> impl IntoView {
         .iter()
         .map(|s| view! { <option value=s.clone()>{time_vn(s)}</option> })
         .collect_view();
+    let now_option =
+        outside.then(|| view! { <option value="now">{td!(locale, staff.walk_in_now)}</option> });
     let topics = [Topic::Complaint, Topic::Denunciation, Topic::Petition]
         .into_iter()
         .map(|t| view! { <option value=t.as_str()>{topic_label(t, locale)}</option> })
@@ -459,7 +472,7 @@ fn WalkInForm(office: String, slots: Vec<String>) -> impl IntoView {
                     <input type="hidden" name="office" value=office />
                     <div class="field">
                         <label for="walkin-starts_at">{td!(locale, staff.walk_in_slot)}</label>
-                        <select id="walkin-starts_at" name="starts_at">{options}</select>
+                        <select id="walkin-starts_at" name="starts_at">{options}{now_option}</select>
                         <p class="field-error" id="walkin-starts_at-error">{e("starts_at")}</p>
                     </div>
                     {walk_in_field("full_name", td_string!(locale, staff.name), "text", &error, ("required", "off"))}

@@ -272,6 +272,10 @@ fn Schedule(schedule: ScheduleView, done: Option<String>) -> impl IntoView {
                 {hidden()}
                 {input("settings", "horizon_days", td_string!(locale, staff.horizon_days), "number", schedule.horizon_days.to_string(), &settings_error)}
                 {input("settings", "min_notice_minutes", td_string!(locale, staff.min_notice_minutes), "number", schedule.min_notice_minutes.to_string(), &settings_error)}
+                <div class="choice__item">
+                    <input id="settings-walk_ins" type="checkbox" name="walk_ins_outside_slots" value="true" checked=schedule.walk_ins_outside_slots />
+                    <label for="settings-walk_ins">{td!(locale, staff.walk_ins_outside_slots)}</label>
+                </div>
                 <button type="submit" class="button button--primary">{td!(locale, staff.save)}</button>
             </form>
         </section>

@@ -49,6 +49,7 @@ pub struct ScheduleView {
     pub offices: Vec<OfficeChoice>,
     pub horizon_days: i32,
     pub min_notice_minutes: i32,
+    pub walk_ins_outside_slots: bool,
     pub hours: Vec<WeeklyHours>,
     /// From today on.
     pub special: Vec<SpecialHours>,
@@ -72,14 +73,25 @@ pub async fn staff_schedule(
     crate::ssr::respond(service::view(office.unwrap_or_default()).await)
 }
 
-/// How far ahead citizens may book (days) and how late (minutes before).
+/// How far ahead citizens may book (days), how late (minutes before), and
+/// whether the desk takes walk-ins outside the slots (`walk_ins_outside_slots`
+/// present = yes).
 #[server(endpoint = "staff/schedule/settings")]
 pub async fn staff_schedule_settings(
     #[server(default)] office: String,
     #[server(default)] horizon_days: String,
     #[server(default)] min_notice_minutes: String,
+    #[server(default)] walk_ins_outside_slots: Option<String>,
 ) -> Result<(), AppError> {
-    crate::ssr::respond(service::settings(office, horizon_days, min_notice_minutes).await)
+    crate::ssr::respond(
+        service::settings(
+            office,
+            horizon_days,
+            min_notice_minutes,
+            walk_ins_outside_slots,
+        )
+        .await,
+    )
 }
 
 /// Adds a weekly session, or replaces the one starting at the same time.

@@ -25,6 +25,7 @@ pub enum RuleError {
 pub struct Settings {
     pub horizon_days: i32,
     pub min_notice_minutes: i32,
+    pub walk_ins_outside_slots: bool,
 }
 
 pub struct HoursRow {
@@ -61,7 +62,7 @@ pub struct Change<'a> {
 pub async fn settings(pool: &PgPool, office: Uuid) -> Result<Settings, sqlx::Error> {
     sqlx::query_as!(
         Settings,
-        "SELECT horizon_days, min_notice_minutes FROM offices WHERE id = $1",
+        "SELECT horizon_days, min_notice_minutes, walk_ins_outside_slots FROM offices WHERE id = $1",
         office
     )
     .fetch_one(pool)
@@ -141,16 +142,16 @@ async fn finish(mut tx: Transaction<'_, Postgres>, change: Change<'_>) -> Result
 
 pub async fn set_settings(
     pool: &PgPool,
-    horizon_days: i32,
-    min_notice_minutes: i32,
+    settings: &Settings,
     change: Change<'_>,
 ) -> Result<(), RuleError> {
     let mut tx = pool.begin().await?;
     sqlx::query!(
-        "UPDATE offices SET horizon_days = $2, min_notice_minutes = $3 WHERE id = $1",
+        "UPDATE offices SET horizon_days = $2, min_notice_minutes = $3, walk_ins_outside_slots = $4 WHERE id = $1",
         change.office,
-        horizon_days,
-        min_notice_minutes
+        settings.horizon_days,
+        settings.min_notice_minutes,
+        settings.walk_ins_outside_slots
     )
     .execute(&mut *tx)
     .await?;

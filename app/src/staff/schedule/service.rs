@@ -190,6 +190,7 @@ pub async fn view(office: String) -> Result<ScheduleView, AppError> {
         offices: mine.iter().map(|o| office_choice(o, locale)).collect(),
         horizon_days: settings.horizon_days,
         min_notice_minutes: settings.min_notice_minutes,
+        walk_ins_outside_slots: settings.walk_ins_outside_slots,
         hours: hours
             .into_iter()
             .map(|h| WeeklyHours {
@@ -238,7 +239,12 @@ fn change<'a>(
 }
 
 /// `POST /api/staff/schedule/settings`.
-pub async fn settings(office: String, horizon: String, notice: String) -> Result<(), AppError> {
+pub async fn settings(
+    office: String,
+    horizon: String,
+    notice: String,
+    walk_ins: Option<String>,
+) -> Result<(), AppError> {
     let state = app_state()?;
     let locale = use_locale();
     let (user, office) = member_and_office(&state, &office).await?;
@@ -249,11 +255,18 @@ pub async fn settings(office: String, horizon: String, notice: String) -> Result
     let (Some(horizon), Some(notice)) = (horizon, notice) else {
         return Err(AppError::BadRequest);
     };
-    let details = serde_json::json!({ "horizon_days": horizon, "min_notice_minutes": notice });
+    let walk_ins = crate::booking::validate::consent(walk_ins.as_deref()).is_ok();
+    let details = serde_json::json!({
+        "horizon_days": horizon, "min_notice_minutes": notice, "walk_ins_outside_slots": walk_ins,
+    });
+    let settings = repo::Settings {
+        horizon_days: horizon,
+        min_notice_minutes: notice,
+        walk_ins_outside_slots: walk_ins,
+    };
     repo::set_settings(
         &state.pool,
-        horizon,
-        notice,
+        &settings,
         change(&state, &user, &office, "schedule.settings", details),
     )
     .await
