@@ -172,6 +172,7 @@ pub enum ValidationCode {
     PasswordMismatch,
     WrongPassword,
     EmailTaken,
+    InvalidVerifier,
 }
 
 impl ValidationCode {
@@ -208,6 +209,7 @@ impl ValidationCode {
             Self::PasswordMismatch => td_string!(locale, validation.password_mismatch),
             Self::WrongPassword => td_string!(locale, validation.wrong_password),
             Self::EmailTaken => td_string!(locale, validation.email_taken),
+            Self::InvalidVerifier => td_string!(locale, validation.invalid_verifier),
         }
     }
 }
@@ -218,6 +220,42 @@ impl FieldError {
             field: field.into(),
             code,
             message: code.message(locale).to_owned(),
+        }
+    }
+}
+
+/// Collects the per-field problems of one form, so that a citizen sees every
+/// invalid field at once rather than one per submit.
+pub struct Fields {
+    locale: Locale,
+    errors: Vec<FieldError>,
+}
+
+impl Fields {
+    pub fn new(locale: Locale) -> Self {
+        Self {
+            locale,
+            errors: Vec::new(),
+        }
+    }
+
+    /// The value, or `None` with the field's problem noted.
+    pub fn check<T>(&mut self, field: &str, result: Result<T, ValidationCode>) -> Option<T> {
+        result.map_err(|code| self.push(field, code)).ok()
+    }
+
+    pub fn push(&mut self, field: &str, code: ValidationCode) {
+        self.errors.push(FieldError::new(field, code, self.locale));
+    }
+
+    /// `Ok` when no field had a problem, else a 422 listing them all.
+    pub fn finish(self) -> Result<(), AppError> {
+        if self.errors.is_empty() {
+            Ok(())
+        } else {
+            Err(AppError::Validation {
+                fields: self.errors,
+            })
         }
     }
 }

@@ -4,9 +4,9 @@ use crate::i18n::td_string;
 use crate::layout::{Footer, Header};
 use crate::locale::use_locale;
 use crate::pages::{
-    AccountsPage, AuditPage, BookingPage, CodePage, ContactPage, DeskPage, EnrollPage, HomePage,
-    ManagePage, NotFound, PasswordPage, PrivacyPage, RecoveryCodesPage, SchedulePage,
-    SetPasswordPage, SignInPage,
+    AccountsPage, AuditPage, BookingPage, CasePage, CasesPage, CodePage, ContactPage, DeskPage,
+    EnrollPage, HomePage, ManagePage, NotFound, PasswordPage, PrivacyPage, RecoveryCodesPage,
+    SchedulePage, SetPasswordPage, SignInPage, TrackPage,
 };
 use leptos::prelude::*;
 use leptos_i18n::Locale as _;
@@ -60,6 +60,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("") view=HomePage ssr=SsrMode::Async />
                     <Route path=path!("/book/:office") view=BookingPage ssr=SsrMode::Async />
                     <Route path=path!("/my-booking") view=ManagePage ssr=SsrMode::Async />
+                    <Route path=path!("/track") view=TrackPage ssr=SsrMode::Async />
+                    <Route path=path!("/staff/cases") view=CasesPage ssr=SsrMode::Async />
+                    <Route path=path!("/staff/cases/view") view=CasePage ssr=SsrMode::Async />
                     <Route path=path!("/contact") view=ContactPage ssr=SsrMode::Async />
                     <Route path=path!("/privacy") view=PrivacyPage ssr=SsrMode::Async />
                     <Route path=path!("/staff") view=DeskPage ssr=SsrMode::Async />

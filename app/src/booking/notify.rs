@@ -243,6 +243,7 @@ pub fn message(kind: MailKind, b: &BookingRow, public_url: &str, token: &str) ->
     Some(Outgoing {
         kind: kind.as_str(),
         booking_id: Some(b.id),
+        case_id: None,
         to,
         subject,
         text,

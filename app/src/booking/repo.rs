@@ -598,7 +598,7 @@ pub async fn issue_lookup_token(pool: &PgPool, booking: Uuid) -> Result<String, 
 }
 
 /// 256 random bits, URL-safe, and the SHA-256 that is stored instead.
-fn new_token() -> (String, [u8; 32]) {
+pub(crate) fn new_token() -> (String, [u8; 32]) {
     use base64::Engine as _;
     use rand::RngCore as _;
     let mut bytes = [0u8; 32];
@@ -608,7 +608,7 @@ fn new_token() -> (String, [u8; 32]) {
     (token, hash)
 }
 
-fn token_hash(token: &str) -> [u8; 32] {
+pub(crate) fn token_hash(token: &str) -> [u8; 32] {
     Sha256::digest(token.as_bytes()).into()
 }
 

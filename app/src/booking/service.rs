@@ -9,7 +9,7 @@ use super::{
     validate, BookingCode, BookingCreated, BookingDetails, BookingPageData, BookingStatus,
     CalendarDay, Draft, HistoryEntry, ManagePageData, OfficeSummary, SlotInfo, Topic,
 };
-use crate::error::{AppError, ConflictReason, FieldError, ValidationCode};
+use crate::error::{AppError, ConflictReason, Fields, ValidationCode};
 use crate::i18n::Locale;
 use crate::locale::use_locale;
 use crate::ssr::{app_state, client, limits, respond::is_plain_form_post, AppState};
@@ -38,40 +38,6 @@ pub struct BookingForm {
 }
 
 /// Collects per-field problems so a form shows all of them at once.
-struct Checker {
-    locale: Locale,
-    fields: Vec<FieldError>,
-}
-
-impl Checker {
-    fn new(locale: Locale) -> Self {
-        Self {
-            locale,
-            fields: Vec::new(),
-        }
-    }
-
-    fn check<T>(&mut self, field: &str, result: Result<T, ValidationCode>) -> Option<T> {
-        match result {
-            Ok(value) => Some(value),
-            Err(code) => {
-                self.fields.push(FieldError::new(field, code, self.locale));
-                None
-            }
-        }
-    }
-
-    fn finish(self) -> Result<(), AppError> {
-        if self.fields.is_empty() {
-            Ok(())
-        } else {
-            Err(AppError::Validation {
-                fields: self.fields,
-            })
-        }
-    }
-}
-
 fn nfc(text: String) -> String {
     text.nfc().collect()
 }
@@ -178,7 +144,7 @@ pub async fn list_slots(
 ) -> Result<Vec<SlotInfo>, AppError> {
     let state = app_state()?;
     let locale = use_locale();
-    let mut checker = Checker::new(locale);
+    let mut checker = Fields::new(locale);
     let from = match from.as_deref().map(str::trim).filter(|f| !f.is_empty()) {
         Some(raw) => checker.check("from", parse_date(raw)),
         None => Some(today_vn()),
@@ -284,7 +250,7 @@ async fn create_checked(form: BookingForm) -> Result<BookingCreated, AppError> {
     )
     .await?;
 
-    let mut c = Checker::new(locale);
+    let mut c = Fields::new(locale);
     let slot = c.check("slot_id", slot_id(&form.slot_id));
     let full_name = c.check("full_name", validate::full_name(&nfc(form.full_name)));
     let citizen_id = c.check("citizen_id", validate::citizen_id(&form.citizen_id));
@@ -378,7 +344,7 @@ async fn authenticate(
     let found = if !token.trim().is_empty() {
         repo::by_token(&state.pool, token.trim()).await?
     } else {
-        let mut c = Checker::new(locale);
+        let mut c = Fields::new(locale);
         let code = c.check("code", BookingCode::parse(code));
         let phone = c.check("phone", validate::phone(phone));
         c.finish()?;
@@ -490,7 +456,7 @@ pub async fn cancel(
         state.settings.booking_attempts_per_hour,
     )
     .await?;
-    let mut c = Checker::new(locale);
+    let mut c = Fields::new(locale);
     let reason = c.check("reason", validate::reason(&nfc(reason)));
     c.finish()?;
     let reason = reason.unwrap_or_default();
@@ -519,7 +485,7 @@ pub async fn reschedule(
         state.settings.booking_attempts_per_hour,
     )
     .await?;
-    let mut c = Checker::new(locale);
+    let mut c = Fields::new(locale);
     let slot = c.check("slot_id", slot_id(&slot));
     c.finish()?;
     let Some(slot) = slot else {

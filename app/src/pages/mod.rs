@@ -7,6 +7,7 @@ mod manage;
 mod not_found;
 mod privacy;
 mod staff;
+mod track;
 
 pub use book::BookingPage;
 pub use contact::ContactPage;
@@ -15,6 +16,7 @@ pub use manage::ManagePage;
 pub use not_found::NotFound;
 pub use privacy::PrivacyPage;
 pub use staff::{
-    AccountsPage, AuditPage, CodePage, DeskPage, EnrollPage, PasswordPage, RecoveryCodesPage,
-    SchedulePage, SetPasswordPage, SignInPage,
+    AccountsPage, AuditPage, CasePage, CasesPage, CodePage, DeskPage, EnrollPage, PasswordPage,
+    RecoveryCodesPage, SchedulePage, SetPasswordPage, SignInPage,
 };
+pub use track::TrackPage;

@@ -15,6 +15,7 @@ pub const MAX_ATTEMPTS: i32 = 10;
 pub struct Outgoing {
     pub kind: &'static str,
     pub booking_id: Option<uuid::Uuid>,
+    pub case_id: Option<uuid::Uuid>,
     pub to: String,
     pub subject: String,
     pub text: String,
@@ -29,11 +30,12 @@ pub async fn enqueue(
 ) -> Result<(), sqlx::Error> {
     sqlx::query!(
         r#"
-        INSERT INTO outbox (kind, booking_id, to_address, subject, body_text, body_html, ics)
-        VALUES ($1, $2, $3, $4, $5, $6, $7)
+        INSERT INTO outbox (kind, booking_id, case_id, to_address, subject, body_text, body_html, ics)
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
         "#,
         message.kind,
         message.booking_id,
+        message.case_id,
         message.to,
         message.subject,
         message.text,

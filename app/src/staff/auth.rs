@@ -210,6 +210,8 @@ pub enum Permission {
     FrontDesk,
     /// Weekly hours, closures, blocked slots.
     Schedules,
+    /// Moving cases through their statuses, assigning, extending; reports.
+    Cases,
     /// Reading the audit trail; managing accounts.
     Admin,
 }
@@ -219,7 +221,10 @@ impl Role {
         matches!(
             (self, permission),
             (Role::Admin, _)
-                | (Role::Officer, Permission::FrontDesk | Permission::Schedules)
+                | (
+                    Role::Officer,
+                    Permission::FrontDesk | Permission::Schedules | Permission::Cases
+                )
                 | (Role::Receptionist, Permission::FrontDesk)
         )
     }
@@ -254,6 +259,8 @@ mod tests {
         assert!(Role::Receptionist.may(FrontDesk));
         assert!(!Role::Receptionist.may(Schedules));
         assert!(!Role::Receptionist.may(Admin));
+        assert!(!Role::Receptionist.may(Cases));
+        assert!(Role::Officer.may(Cases));
         assert!(Role::Officer.may(FrontDesk));
         assert!(Role::Officer.may(Schedules));
         assert!(!Role::Officer.may(Admin));

@@ -28,7 +28,7 @@ fn invalid(field: &str, code: ValidationCode, locale: Locale) -> AppError {
     }
 }
 
-fn office_choice(row: &OfficeRow, locale: Locale) -> OfficeChoice {
+pub(crate) fn office_choice(row: &OfficeRow, locale: Locale) -> OfficeChoice {
     OfficeChoice {
         slug: row.slug.clone(),
         name: match (locale, &row.name_en) {

@@ -13,6 +13,7 @@ fn message(n: usize, to: &str) -> Outgoing {
     Outgoing {
         kind: "test",
         booking_id: None,
+        case_id: None,
         to: to.to_owned(),
         subject: format!("Thư số {n}"),
         text: "Nội dung".into(),

@@ -8,6 +8,7 @@ use crate::booking::view::{
     booking_status_key, field_error, form_error, status_label, ErrorSummary,
 };
 use crate::booking::{BookingCode, BookingStatus, Topic};
+use crate::cases::StaffCreateCase;
 use crate::error::AppError;
 use crate::i18n::{td, td_string, Locale};
 use crate::locale::use_locale;
@@ -362,9 +363,11 @@ fn BookingCard(booking: DeskBooking, prefix: &'static str, show_time: bool) -> i
                 </form>
             </details>
         }.into_any(),
-        BookingStatus::CheckedIn => {
-            action(StaffComplete::PATH, td_string!(locale, staff.complete), "button button--primary").into_any()
-        }
+        BookingStatus::CheckedIn => view! {
+            {action(StaffComplete::PATH, td_string!(locale, staff.complete), "button button--primary")}
+            {open_case(&b.code, &b.full_name, b.email_given, &id)}
+        }.into_any(),
+        BookingStatus::Completed => open_case(&b.code, &b.full_name, b.email_given, &id).into_any(),
         _ => ().into_any(),
     };
     view! {
@@ -413,6 +416,27 @@ fn BookingCard(booking: DeskBooking, prefix: &'static str, show_time: bool) -> i
         </article>
     }
     .into_any()
+}
+
+/// Opens the case that follows a reception (the citizen's details are
+/// carried over); the citizen may ask for an e-mail at every step.
+fn open_case(code: &str, name: &str, email_given: bool, id: &str) -> impl IntoView {
+    let locale = use_locale();
+    view! {
+        <details class="desk-more">
+            <summary>{td!(locale, staff.open_case)}{whose(name, locale)}</summary>
+            <form action=StaffCreateCase::PATH method="post">
+                <input type="hidden" name="booking_code" value=code.to_owned() />
+                {email_given.then(|| view! {
+                    <div class="field field--check">
+                        <input id=format!("{id}-case-notify") type="checkbox" name="notify" value="on" />
+                        <label for=format!("{id}-case-notify")>{td!(locale, cases.notify)}</label>
+                    </div>
+                })}
+                <button type="submit" class="button">{td!(locale, staff.open_case_submit)}{whose(name, locale)}</button>
+            </form>
+        </details>
+    }
 }
 
 /// A field of the walk-in form, its error beside it.

@@ -5,6 +5,8 @@
 
 mod accounts;
 mod audit;
+mod case;
+mod cases;
 mod desk;
 mod schedule;
 mod second_factor;
@@ -12,6 +14,8 @@ mod sign_in;
 
 pub use accounts::{AccountsPage, PasswordPage, SetPasswordPage};
 pub use audit::AuditPage;
+pub use case::CasePage;
+pub use cases::CasesPage;
 pub use desk::DeskPage;
 pub use schedule::SchedulePage;
 pub use second_factor::{CodePage, EnrollPage, RecoveryCodesPage};
@@ -47,6 +51,7 @@ fn StaffBar(me: StaffProfile) -> impl IntoView {
             </p>
             <ul class="staff-bar__links">
                 <li><a href="/staff">{td!(locale, staff.nav_desk)}</a></li>
+                <li><a href="/staff/cases">{td!(locale, staff.nav_cases)}</a></li>
                 {schedules.then(|| view! { <li><a href="/staff/schedule">{td!(locale, staff.nav_schedule)}</a></li> })}
                 {admin.then(|| view! { <li><a href="/staff/audit">{td!(locale, staff.nav_audit)}</a></li> })}
                 {admin.then(|| view! { <li><a href="/staff/accounts">{td!(locale, staff.nav_accounts)}</a></li> })}

@@ -154,6 +154,7 @@ async fn send_link(
         &Outgoing {
             kind: "staff_password_link",
             booking_id: None,
+            case_id: None,
             to: to.to_owned(),
             subject: "Tiếp dân: đặt mật khẩu tài khoản cán bộ".to_owned(),
             text,

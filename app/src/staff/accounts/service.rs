@@ -2,7 +2,7 @@
 
 use super::repo::{self, AccountError, AccountRow, NewAccount};
 use super::{AccountInfo, AccountsView};
-use crate::error::{AppError, FieldError, ValidationCode};
+use crate::error::{AppError, FieldError, Fields, ValidationCode};
 use crate::i18n::Locale;
 use crate::locale::use_locale;
 use crate::ssr::{app_state, limits, respond::is_plain_form_post, AppState};
@@ -16,34 +16,6 @@ const QUARTER: i32 = 900;
 /// ASVS 2.1.1: at least 12 characters; long passphrases welcome.
 const MIN_PASSWORD: usize = 12;
 const MAX_PASSWORD: usize = 128;
-
-struct Fields {
-    locale: Locale,
-    errors: Vec<FieldError>,
-}
-
-impl Fields {
-    fn new(locale: Locale) -> Self {
-        Self {
-            locale,
-            errors: Vec::new(),
-        }
-    }
-
-    fn push(&mut self, field: &str, code: ValidationCode) {
-        self.errors.push(FieldError::new(field, code, self.locale));
-    }
-
-    fn done(self) -> Result<(), AppError> {
-        if self.errors.is_empty() {
-            Ok(())
-        } else {
-            Err(AppError::Validation {
-                fields: self.errors,
-            })
-        }
-    }
-}
 
 fn info(row: AccountRow) -> AccountInfo {
     AccountInfo {
@@ -244,7 +216,7 @@ pub async fn create(
     }
     let role = role_of(&role).map_err(|code| f.push("role", code)).ok();
     let ids = office_ids(&state, &offices, &mut f).await?;
-    f.done()?;
+    f.finish()?;
     let (Some(email), Some(role)) = (email, role) else {
         return Err(AppError::BadRequest);
     };
@@ -297,7 +269,7 @@ pub async fn update(
     let mut f = Fields::new(locale);
     let role = role_of(&role).map_err(|code| f.push("role", code)).ok();
     let ids = office_ids(&state, &offices, &mut f).await?;
-    f.done()?;
+    f.finish()?;
     let Some(role) = role else {
         return Err(AppError::BadRequest);
     };
@@ -378,7 +350,7 @@ pub async fn set_with_link(
     let locale = use_locale();
     let mut f = Fields::new(locale);
     new_password(&mut f, &password, &confirm);
-    f.done()?;
+    f.finish()?;
     let hash = hash(password).await?;
     let Some(_staff) = repo::set_with_link(&state.pool, &token, &hash).await? else {
         // Unknown, used or expired: one answer for all three.
@@ -401,7 +373,7 @@ pub async fn change_own(
     let user = auth::current(&state).await?;
     let mut f = Fields::new(locale);
     new_password(&mut f, &password, &confirm);
-    f.done()?;
+    f.finish()?;
     reauthenticate(&state, &user, &current, locale)
         .await
         .map_err(|e| match e {

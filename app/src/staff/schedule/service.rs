@@ -7,7 +7,7 @@ use super::repo::{self, Change, HoursRow, RuleError, SpecialRow};
 use super::{ClosedDay, DayClosed, ScheduleView, SpecialHours, WeeklyHours};
 use crate::booking::notify::{self, MailKind};
 use crate::booking::schedule::generate;
-use crate::error::{AppError, ConflictReason, FieldError, ValidationCode};
+use crate::error::{AppError, ConflictReason, FieldError, Fields, ValidationCode};
 use crate::i18n::Locale;
 use crate::locale::use_locale;
 use crate::ssr::{app_state, respond::is_plain_form_post, AppState};
@@ -18,36 +18,6 @@ use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use chrono_tz::Asia::Ho_Chi_Minh;
 
 /// Collects every field's problem so a form shows them all at once.
-struct Fields {
-    locale: Locale,
-    errors: Vec<FieldError>,
-}
-
-impl Fields {
-    fn new(locale: Locale) -> Self {
-        Self {
-            locale,
-            errors: Vec::new(),
-        }
-    }
-
-    fn check<T>(&mut self, field: &str, result: Result<T, ValidationCode>) -> Option<T> {
-        result
-            .map_err(|code| self.errors.push(FieldError::new(field, code, self.locale)))
-            .ok()
-    }
-
-    fn done(self) -> Result<(), AppError> {
-        if self.errors.is_empty() {
-            Ok(())
-        } else {
-            Err(AppError::Validation {
-                fields: self.errors,
-            })
-        }
-    }
-}
-
 fn number<T: std::str::FromStr + PartialOrd>(
     raw: &str,
     min: T,
@@ -251,7 +221,7 @@ pub async fn settings(
     let mut f = Fields::new(locale);
     let horizon = f.check("horizon_days", number::<i32>(&horizon, 1, 366));
     let notice = f.check("min_notice_minutes", number::<i32>(&notice, 0, 20160));
-    f.done()?;
+    f.finish()?;
     let (Some(horizon), Some(notice)) = (horizon, notice) else {
         return Err(AppError::BadRequest);
     };
@@ -329,7 +299,7 @@ pub async fn hours_add(form: HoursForm) -> Result<(), AppError> {
         number::<i16>(&form.day, 1, 7).map_err(|_| ValidationCode::InvalidChoice),
     );
     let hours = hours_fields(&form, &mut f);
-    f.done()?;
+    f.finish()?;
     let (Some(weekday), Some(h)) = (weekday, hours) else {
         return Err(AppError::BadRequest);
     };
@@ -367,7 +337,7 @@ pub async fn hours_remove(office: String, weekday: String, opens: String) -> Res
         number::<i16>(&weekday, 1, 7).map_err(|_| ValidationCode::InvalidChoice),
     );
     let opens = f.check("opens", time(&opens));
-    f.done()?;
+    f.finish()?;
     let (Some(weekday), Some(opens)) = (weekday, opens) else {
         return Err(AppError::BadRequest);
     };
@@ -393,7 +363,7 @@ pub async fn special_add(form: HoursForm) -> Result<(), AppError> {
     let mut f = Fields::new(locale);
     let day = f.check("date", future_date(&form.day));
     let hours = hours_fields(&form, &mut f);
-    f.done()?;
+    f.finish()?;
     let (Some(day), Some(h)) = (day, hours) else {
         return Err(AppError::BadRequest);
     };
@@ -427,7 +397,7 @@ pub async fn special_remove(office: String, date: String) -> Result<(), AppError
     let (user, office) = member_and_office(&state, &office).await?;
     let mut f = Fields::new(locale);
     let day = f.check("date", future_date(&date));
-    f.done()?;
+    f.finish()?;
     let Some(day) = day else {
         return Err(AppError::BadRequest);
     };
@@ -456,7 +426,7 @@ pub async fn close_day(
     let mut f = Fields::new(locale);
     let day = f.check("date", future_date(&date));
     let why = f.check("reason", reason(&reason_raw, true));
-    f.done()?;
+    f.finish()?;
     let (Some(day), Some(why)) = (day, why) else {
         return Err(AppError::BadRequest);
     };
@@ -489,7 +459,7 @@ pub async fn reopen_day(office: String, date: String) -> Result<(), AppError> {
     let (user, office) = member_and_office(&state, &office).await?;
     let mut f = Fields::new(locale);
     let day = f.check("date", future_date(&date));
-    f.done()?;
+    f.finish()?;
     let Some(day) = day else {
         return Err(AppError::BadRequest);
     };
@@ -523,7 +493,7 @@ pub async fn block(office: String, at: String, why: String, blocked: bool) -> Re
     let mut f = Fields::new(locale);
     let at = f.check("starts_at", starts_at(&at));
     let why = f.check("reason", reason(&why, false));
-    f.done()?;
+    f.finish()?;
     let (Some(at), Some(why)) = (at, why) else {
         return Err(AppError::BadRequest);
     };
@@ -559,7 +529,7 @@ pub async fn slot_capacity(office: String, at: String, capacity: String) -> Resu
     let mut f = Fields::new(locale);
     let at = f.check("starts_at", starts_at(&at));
     let capacity = f.check("capacity", number::<i16>(&capacity, 1, 500));
-    f.done()?;
+    f.finish()?;
     let (Some(at), Some(capacity)) = (at, capacity) else {
         return Err(AppError::BadRequest);
     };

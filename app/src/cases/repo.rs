@@ -1,0 +1,440 @@
+//! Every SQL statement about cases.
+
+use super::deadline::Holidays;
+use crate::booking::repo::{new_token, token_hash};
+use chrono::{DateTime, NaiveDate, Utc};
+use sqlx::{PgPool, Postgres, Transaction};
+use uuid::Uuid;
+
+/// A case with its office and assigned officer.
+#[derive(Debug, Clone)]
+pub struct CaseRow {
+    pub id: Uuid,
+    pub code: String,
+    pub kind: String,
+    pub summary: String,
+    pub channel: String,
+    pub received_on: NaiveDate,
+    pub office_id: Uuid,
+    pub office_name_vi: String,
+    pub office_name_en: Option<String>,
+    pub booking_code: Option<String>,
+    pub agency: String,
+    pub assigned_to: Option<Uuid>,
+    pub assigned_name: Option<String>,
+    pub status: String,
+    pub complexity: String,
+    pub remote_area: bool,
+    pub accepted_on: Option<NaiveDate>,
+    pub suspended_on: Option<NaiveDate>,
+    pub paused_days: i32,
+    pub due_on: Option<NaiveDate>,
+    pub full_name: String,
+    pub citizen_id: Option<String>,
+    pub phone: String,
+    pub email: Option<String>,
+    pub notify: bool,
+    pub locale: String,
+}
+
+macro_rules! select_case {
+    ($tail:literal, $($arg:expr),*) => {
+        sqlx::query_as!(
+            CaseRow,
+            r#"
+            SELECT c.id, c.code, c.kind, c.summary, c.channel, c.received_on, c.office_id,
+                   o.name_vi AS office_name_vi, o.name_en AS office_name_en,
+                   b.code AS "booking_code?", c.agency, c.assigned_to,
+                   a.display_name AS "assigned_name?", c.status, c.complexity, c.remote_area,
+                   c.accepted_on, c.suspended_on, c.paused_days, c.due_on, c.full_name,
+                   c.citizen_id, c.phone, c.email, c.notify, c.locale
+            FROM cases c
+            JOIN offices o ON o.id = c.office_id
+            LEFT JOIN bookings b ON b.id = c.booking_id
+            LEFT JOIN staff_accounts a ON a.id = c.assigned_to
+            "# + $tail,
+            $($arg),*
+        )
+    };
+}
+
+pub async fn by_code(pool: &PgPool, code: &str) -> Result<Option<CaseRow>, sqlx::Error> {
+    select_case!("WHERE c.code = $1", code)
+        .fetch_optional(pool)
+        .await
+}
+
+/// The case, its row locked until the transaction ends: every change to a
+/// case goes through here, so two officers never interleave.
+pub async fn lock(
+    tx: &mut Transaction<'_, Postgres>,
+    code: &str,
+) -> Result<Option<CaseRow>, sqlx::Error> {
+    select_case!("WHERE c.code = $1 FOR UPDATE OF c", code)
+        .fetch_optional(&mut **tx)
+        .await
+}
+
+/// The case a private link opens, if the link is valid and unexpired.
+pub async fn by_token(pool: &PgPool, token: &str) -> Result<Option<CaseRow>, sqlx::Error> {
+    let hash = token_hash(token);
+    select_case!(
+        "WHERE c.id = (SELECT case_id FROM case_tokens WHERE token_hash = $1 AND expires_at > now())",
+        &hash[..]
+    )
+    .fetch_optional(pool)
+    .await
+}
+
+/// A private link to `case_id`, valid for `hours`.
+pub async fn issue_token(
+    tx: &mut Transaction<'_, Postgres>,
+    case_id: Uuid,
+    hours: i32,
+) -> Result<String, sqlx::Error> {
+    let (token, hash) = new_token();
+    sqlx::query!(
+        "INSERT INTO case_tokens (token_hash, case_id, expires_at) VALUES ($1, $2, now() + make_interval(hours => $3))",
+        &hash[..],
+        case_id,
+        hours
+    )
+    .execute(&mut **tx)
+    .await?;
+    Ok(token)
+}
+
+pub async fn holidays(pool: &PgPool) -> Result<Holidays, sqlx::Error> {
+    let days = sqlx::query_scalar!("SELECT day FROM holidays")
+        .fetch_all(pool)
+        .await?;
+    Ok(Holidays::new(days))
+}
+
+/// What opening a case from a booking needs to know of it.
+pub struct BookingRef {
+    pub id: Uuid,
+    pub office_id: Uuid,
+    pub status: String,
+    pub topic: String,
+    pub case_code: Option<String>,
+}
+
+pub async fn booking_ref(pool: &PgPool, code: &str) -> Result<Option<BookingRef>, sqlx::Error> {
+    sqlx::query_as!(
+        BookingRef,
+        r#"
+        SELECT b.id, b.office_id, b.status, b.topic, c.code AS "case_code?"
+        FROM bookings b LEFT JOIN cases c ON c.booking_id = b.id
+        WHERE b.code = $1
+        "#,
+        code
+    )
+    .fetch_optional(pool)
+    .await
+}
+
+/// A case to write. The contact comes from the booking when there is one.
+pub struct NewCase<'a> {
+    pub code: &'a str,
+    pub kind: &'a str,
+    pub summary: &'a str,
+    pub channel: &'a str,
+    pub received_on: NaiveDate,
+    pub office_id: Uuid,
+    pub booking_id: Option<Uuid>,
+    pub assigned_to: Option<Uuid>,
+    pub remote_area: bool,
+    pub due_on: Option<NaiveDate>,
+    pub full_name: &'a str,
+    pub citizen_id: Option<&'a str>,
+    pub phone: &'a str,
+    pub email: Option<&'a str>,
+    pub notify: bool,
+    pub locale: &'a str,
+}
+
+/// Inserts the case (the handling agency is its office until transferred)
+/// and its first timeline event. `None` when the code is taken.
+pub async fn insert(
+    tx: &mut Transaction<'_, Postgres>,
+    new: &NewCase<'_>,
+    actor: Uuid,
+) -> Result<Option<Uuid>, sqlx::Error> {
+    let id = sqlx::query_scalar!(
+        r#"
+        INSERT INTO cases (code, kind, summary, channel, received_on, office_id, booking_id, agency,
+                           assigned_to, remote_area, due_on, full_name, citizen_id, phone, email,
+                           notify, locale)
+        SELECT $1, $2, $3, $4, $5, o.id, $7, o.name_vi, $8, $9, $10, $11, $12, $13, $14, $15, $16
+        FROM offices o WHERE o.id = $6
+        ON CONFLICT (code) DO NOTHING
+        RETURNING id
+        "#,
+        new.code,
+        new.kind,
+        new.summary,
+        new.channel,
+        new.received_on,
+        new.office_id,
+        new.booking_id,
+        new.assigned_to,
+        new.remote_area,
+        new.due_on,
+        new.full_name,
+        new.citizen_id,
+        new.phone,
+        new.email,
+        new.notify,
+        new.locale,
+    )
+    .fetch_optional(&mut **tx)
+    .await?;
+    if let Some(id) = id {
+        add_event(
+            tx,
+            &Event {
+                case_id: id,
+                actor: Some(actor),
+                event: "opened",
+                status: "received",
+                public: true,
+                public_note: "",
+                internal_note: "",
+                extension_days: None,
+                due_on: new.due_on,
+            },
+        )
+        .await?;
+    }
+    Ok(id)
+}
+
+/// The contact of the booking `id`, to carry over into its case.
+pub struct BookingContact {
+    pub full_name: String,
+    pub citizen_id: String,
+    pub phone: String,
+    pub email: Option<String>,
+    pub summary: String,
+    pub locale: String,
+    pub received_on: NaiveDate,
+}
+
+pub async fn booking_contact(pool: &PgPool, id: Uuid) -> Result<BookingContact, sqlx::Error> {
+    sqlx::query_as!(
+        BookingContact,
+        r#"
+        SELECT b.full_name, b.citizen_id, b.phone, b.email, b.summary, b.locale,
+               (s.starts_at AT TIME ZONE 'Asia/Ho_Chi_Minh')::date AS "received_on!"
+        FROM bookings b JOIN slots s ON s.id = b.slot_id
+        WHERE b.id = $1
+        "#,
+        id
+    )
+    .fetch_one(pool)
+    .await
+}
+
+/// One timeline entry to write.
+pub struct Event<'a> {
+    pub case_id: Uuid,
+    pub actor: Option<Uuid>,
+    pub event: &'a str,
+    pub status: &'a str,
+    pub public: bool,
+    pub public_note: &'a str,
+    pub internal_note: &'a str,
+    pub extension_days: Option<i32>,
+    pub due_on: Option<NaiveDate>,
+}
+
+pub async fn add_event(
+    tx: &mut Transaction<'_, Postgres>,
+    e: &Event<'_>,
+) -> Result<DateTime<Utc>, sqlx::Error> {
+    sqlx::query_scalar!(
+        r#"
+        INSERT INTO case_events (case_id, actor_id, event, status, public, public_note, internal_note,
+                                 extension_days, due_on)
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+        RETURNING at
+        "#,
+        e.case_id,
+        e.actor,
+        e.event,
+        e.status,
+        e.public,
+        e.public_note,
+        e.internal_note,
+        e.extension_days,
+        e.due_on,
+    )
+    .fetch_one(&mut **tx)
+    .await
+}
+
+/// A timeline entry as read back.
+#[derive(Debug, Clone)]
+pub struct EventRow {
+    pub at: DateTime<Utc>,
+    pub actor_name: Option<String>,
+    pub event: String,
+    pub status: String,
+    pub public: bool,
+    pub public_note: String,
+    pub internal_note: String,
+    pub extension_days: Option<i32>,
+    pub due_on: Option<NaiveDate>,
+}
+
+/// The timeline, oldest first; only the public entries when `public_only`.
+pub async fn events(
+    pool: &PgPool,
+    case_id: Uuid,
+    public_only: bool,
+) -> Result<Vec<EventRow>, sqlx::Error> {
+    sqlx::query_as!(
+        EventRow,
+        r#"
+        SELECT e.at, a.display_name AS "actor_name?", e.event, e.status, e.public, e.public_note,
+               e.internal_note, e.extension_days, e.due_on
+        FROM case_events e LEFT JOIN staff_accounts a ON a.id = e.actor_id
+        WHERE e.case_id = $1 AND (e.public OR NOT $2)
+        ORDER BY e.at, e.id
+        "#,
+        case_id,
+        public_only
+    )
+    .fetch_all(pool)
+    .await
+}
+
+/// Days of the extensions recorded so far.
+pub async fn extensions(
+    tx: &mut Transaction<'_, Postgres>,
+    case_id: Uuid,
+) -> Result<Vec<i32>, sqlx::Error> {
+    sqlx::query_scalar!(
+        r#"SELECT extension_days AS "days!" FROM case_events WHERE case_id = $1 AND event = 'extended' ORDER BY id"#,
+        case_id
+    )
+    .fetch_all(&mut **tx)
+    .await
+}
+
+/// The case's new state after a change.
+pub struct State<'a> {
+    pub status: &'a str,
+    pub agency: &'a str,
+    pub complexity: &'a str,
+    pub accepted_on: Option<NaiveDate>,
+    pub suspended_on: Option<NaiveDate>,
+    pub paused_days: i32,
+    pub due_on: Option<NaiveDate>,
+}
+
+pub async fn save_state(
+    tx: &mut Transaction<'_, Postgres>,
+    id: Uuid,
+    s: &State<'_>,
+) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        r#"
+        UPDATE cases SET status = $2, agency = $3, complexity = $4, accepted_on = $5,
+                         suspended_on = $6, paused_days = $7, due_on = $8, updated_at = now()
+        WHERE id = $1
+        "#,
+        id,
+        s.status,
+        s.agency,
+        s.complexity,
+        s.accepted_on,
+        s.suspended_on,
+        s.paused_days,
+        s.due_on,
+    )
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+pub async fn assign(
+    tx: &mut Transaction<'_, Postgres>,
+    id: Uuid,
+    staff: Uuid,
+) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        "UPDATE cases SET assigned_to = $2, updated_at = now() WHERE id = $1",
+        id,
+        staff
+    )
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+pub async fn set_notify(
+    pool: &PgPool,
+    id: Uuid,
+    email: Option<&str>,
+    notify: bool,
+) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        "UPDATE cases SET email = coalesce($2, email), notify = $3, updated_at = now() WHERE id = $1",
+        id,
+        email,
+        notify
+    )
+    .execute(pool)
+    .await?;
+    Ok(())
+}
+
+/// An officer or admin serving `office`, who can be assigned its cases.
+#[derive(Debug, Clone)]
+pub struct Officer {
+    pub id: Uuid,
+    pub email: String,
+    pub display_name: String,
+}
+
+pub async fn officers(pool: &PgPool, office: Uuid) -> Result<Vec<Officer>, sqlx::Error> {
+    sqlx::query_as!(
+        Officer,
+        r#"
+        SELECT a.id, a.email, a.display_name
+        FROM staff_accounts a JOIN staff_offices so ON so.staff_id = a.id
+        WHERE so.office_id = $1 AND a.active AND a.role IN ('officer', 'admin')
+        ORDER BY a.display_name
+        "#,
+        office
+    )
+    .fetch_all(pool)
+    .await
+}
+
+/// The cases of `offices`, overdue first, then by deadline, open ones
+/// before finished ones.
+pub async fn list(
+    pool: &PgPool,
+    offices: &[Uuid],
+    status: &str,
+    assigned_to: Option<Uuid>,
+    today: NaiveDate,
+) -> Result<Vec<CaseRow>, sqlx::Error> {
+    select_case!(
+        r#"
+        WHERE c.office_id = ANY($1) AND ($2 = '' OR c.status = $2)
+          AND ($3::uuid IS NULL OR c.assigned_to = $3)
+        ORDER BY (c.due_on < $4) DESC NULLS LAST, c.due_on NULLS LAST, c.received_on DESC, c.code
+        LIMIT 500
+        "#,
+        offices,
+        status,
+        assigned_to,
+        today
+    )
+    .fetch_all(pool)
+    .await
+}
