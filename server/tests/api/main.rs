@@ -3,6 +3,7 @@
 
 mod assets;
 mod booking;
+mod cases;
 mod demo;
 mod docs;
 mod errors;
