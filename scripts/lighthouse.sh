@@ -18,7 +18,7 @@ curl -fsS -o /dev/null "$BASE_URL/healthz" || die "no server at $BASE_URL (start
 
 status=0
 #   LH_PATHS   the pages (default: every public page)
-for path in ${LH_PATHS:-/ /contact /privacy /book/tw-ha-noi /my-booking}; do
+for path in ${LH_PATHS:-/ /contact /privacy /book/tw-ha-noi /my-booking /track}; do
   report="$LH_DIR/report.json"
   CHROME_PATH=${CHROME_PATH:-/usr/bin/chromium} "$LH_DIR/node_modules/.bin/lighthouse" "$BASE_URL$path" \
     --quiet --output=json --output-path="$report" \

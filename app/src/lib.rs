@@ -19,6 +19,7 @@ pub mod layout;
 pub mod locale;
 pub mod offices;
 pub mod pages;
+pub mod reports;
 pub mod shell;
 #[cfg(feature = "ssr")]
 pub mod ssr;

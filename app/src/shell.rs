@@ -6,7 +6,7 @@ use crate::locale::use_locale;
 use crate::pages::{
     AccountsPage, AuditPage, BookingPage, CasePage, CasesPage, CodePage, ContactPage, DeskPage,
     EnrollPage, HomePage, ManagePage, NotFound, PasswordPage, PrivacyPage, RecoveryCodesPage,
-    SchedulePage, SetPasswordPage, SignInPage, TrackPage,
+    ReportsPage, SchedulePage, SetPasswordPage, SignInPage, TrackPage,
 };
 use leptos::prelude::*;
 use leptos_i18n::Locale as _;
@@ -63,6 +63,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/track") view=TrackPage ssr=SsrMode::Async />
                     <Route path=path!("/staff/cases") view=CasesPage ssr=SsrMode::Async />
                     <Route path=path!("/staff/cases/view") view=CasePage ssr=SsrMode::Async />
+                    <Route path=path!("/staff/reports") view=ReportsPage ssr=SsrMode::Async />
                     <Route path=path!("/contact") view=ContactPage ssr=SsrMode::Async />
                     <Route path=path!("/privacy") view=PrivacyPage ssr=SsrMode::Async />
                     <Route path=path!("/staff") view=DeskPage ssr=SsrMode::Async />

@@ -2,7 +2,7 @@ import AxeBuilder from "@axe-core/playwright";
 import { expect, test } from "@playwright/test";
 import { waitForHydration } from "./helpers";
 
-for (const path of ["/", "/contact", "/privacy", "/khong-co-trang-nay", "/book/tw-ha-noi", "/my-booking"]) {
+for (const path of ["/", "/contact", "/privacy", "/khong-co-trang-nay", "/book/tw-ha-noi", "/my-booking", "/track"]) {
   test(`axe finds nothing on ${path}`, async ({ page }) => {
     await page.goto(path);
     await waitForHydration(page);

@@ -9,6 +9,7 @@
 pub mod assets;
 pub mod calendar;
 pub mod demo;
+pub mod downloads;
 pub mod health;
 pub mod http_layers;
 pub mod routes;

@@ -1,6 +1,6 @@
 //! The router: pages, server functions, assets and probes.
 
-use crate::{assets, calendar, health, http_layers, sessions};
+use crate::{assets, calendar, downloads, health, http_layers, sessions};
 use app::locale::negotiate;
 use app::shell::{shell, App};
 use app::ssr::AppState;
@@ -48,6 +48,8 @@ pub fn router(app: AppState, leptos: LeptosOptions) -> Router {
         .route("/healthz", get(health::alive))
         .route("/readyz", get(health::ready))
         .route("/my-booking/calendar.ics", get(calendar::download))
+        .route("/staff/cases.csv", get(downloads::cases))
+        .route("/staff/reports.csv", get(downloads::report))
         .route("/api/{*fn_name}", any(server_fn_handler))
         .leptos_routes_with_context(&state, routes, context.clone(), {
             let leptos = leptos.clone();

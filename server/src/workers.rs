@@ -3,8 +3,13 @@
 //! to run on any number of instances at once (see each function's notes).
 
 use app::booking::{drafts, notify, repo, schedule};
+use app::cases::digest;
 use app::ssr::{limits, outbox, AppState};
+use chrono::Timelike;
 use std::time::Duration;
+
+/// Vietnam hour from which the day's case digest goes out.
+const DIGEST_HOUR: u32 = 7;
 
 /// Messages one outbox round takes.
 const BATCH: i64 = 20;
@@ -44,8 +49,8 @@ async fn maintenance_loop(state: AppState) {
     }
 }
 
-/// One maintenance pass: slots generated ahead, tomorrow's reminders
-/// queued, old form drafts, rate-limit windows and expired staff sessions
+/// One maintenance pass: slots generated ahead, tomorrow's reminders and
+/// today's case digests queued, old form drafts, rate-limit windows and expired staff sessions
 /// dropped.
 pub async fn maintain(state: &AppState) {
     match schedule::generate(&state.pool).await {
@@ -65,6 +70,15 @@ pub async fn maintain(state: &AppState) {
         Ok(n) if n > 0 => tracing::info!(count = n, "reminders queued"),
         Ok(_) => {}
         Err(e) => tracing::warn!(error = %e, "queueing reminders failed"),
+    }
+    let now = chrono::Utc::now().with_timezone(&chrono_tz::Asia::Ho_Chi_Minh);
+    // The officers' deadline e-mail, once a day from the start of office hours.
+    if now.hour() >= DIGEST_HOUR {
+        match digest::queue(&state.pool, &state.settings.public_url, now.date_naive()).await {
+            Ok(n) if n > 0 => tracing::info!(count = n, "case digests queued"),
+            Ok(_) => {}
+            Err(e) => tracing::warn!(error = %e, "queueing case digests failed"),
+        }
     }
     if let Err(e) = drafts::purge(&state.pool).await {
         tracing::warn!(error = %e, "purging form drafts failed");

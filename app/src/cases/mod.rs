@@ -9,6 +9,8 @@
 #[cfg(feature = "ssr")]
 pub mod deadline;
 #[cfg(feature = "ssr")]
+pub mod digest;
+#[cfg(feature = "ssr")]
 mod notify;
 #[cfg(feature = "ssr")]
 pub mod repo;
@@ -104,6 +106,8 @@ pub struct CaseSummary {
     /// The citizen's name, masked for a denunciation unless the reader has
     /// the right to see the denouncer.
     pub citizen: String,
+    /// The citizen is a denouncer this reader may not see.
+    pub masked: bool,
     pub assigned: Option<String>,
     pub received_on: String,
     pub due_on: Option<String>,

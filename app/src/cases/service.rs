@@ -288,6 +288,37 @@ fn sees_identity(user: &StaffUser, row: &CaseRow) -> bool {
         || row.assigned_to == Some(user.id)
 }
 
+/// Records that `user` was shown the denouncers of `rows` (`via`: the
+/// case page, the list or a download), one audit row per case.
+async fn audit_identity(
+    state: &AppState,
+    user: &StaffUser,
+    rows: &[&CaseRow],
+    via: &str,
+) -> Result<(), AppError> {
+    if rows.is_empty() {
+        return Ok(());
+    }
+    let mut tx = state.pool.begin().await?;
+    for row in rows {
+        audit::record(
+            &mut tx,
+            user,
+            &state.settings.trusted_proxies,
+            Entry {
+                action: "case.identity_viewed",
+                record_type: "case",
+                record_id: &row.code,
+                office: Some(row.office_id),
+                details: json!({ "via": via }),
+            },
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
 fn contact(row: &CaseRow, visible: bool, locale: Locale) -> Contact {
     if visible {
         Contact {
@@ -323,6 +354,7 @@ fn summary_of(row: &CaseRow, user: &StaffUser, locale: Locale, today: NaiveDate)
             _ => row.office_name_vi.clone(),
         },
         citizen: contact(row, sees_identity(user, row), locale).full_name,
+        masked: !sees_identity(user, row),
         assigned: row.assigned_name.clone(),
         received_on: ymd(row.received_on),
         due_on: row.due_on.map(ymd),
@@ -334,8 +366,21 @@ fn summary_of(row: &CaseRow, user: &StaffUser, locale: Locale, today: NaiveDate)
 /// `GET /api/staff/cases`.
 pub async fn list(office: String, status: String, mine: String) -> Result<CaseList, AppError> {
     let state = app_state()?;
-    let locale = use_locale();
     let user = auth::require(&state, Permission::FrontDesk).await?;
+    list_for(&state, &user, use_locale(), &office, &status, &mine, "list").await
+}
+
+/// The list `user` may see: the CSV export reads the same rows, masked the
+/// same way.
+pub async fn list_for(
+    state: &AppState,
+    user: &StaffUser,
+    locale: Locale,
+    office: &str,
+    status: &str,
+    mine: &str,
+    via: &str,
+) -> Result<CaseList, AppError> {
     let offices = desk::offices_among(&state.pool, &user.office_ids).await?;
     let ids = if office.trim().is_empty() {
         offices.iter().map(|o| o.id).collect::<Vec<_>>()
@@ -343,7 +388,7 @@ pub async fn list(office: String, status: String, mine: String) -> Result<CaseLi
         let o = desk::office_by_slug(&state.pool, office.trim())
             .await?
             .ok_or(AppError::NotFound)?;
-        auth::require_office(&user, o.id)?;
+        auth::require_office(user, o.id)?;
         vec![o.id]
     };
     let status =
@@ -358,17 +403,22 @@ pub async fn list(office: String, status: String, mine: String) -> Result<CaseLi
         &state.pool,
         &ids,
         status.map_or("", CaseStatus::as_str),
-        flag(&mine).then_some(user.id),
+        flag(mine).then_some(user.id),
         today,
     )
     .await?;
+    let shown: Vec<&CaseRow> = rows
+        .iter()
+        .filter(|r| r.kind == CaseKind::Denunciation.as_str() && sees_identity(user, r))
+        .collect();
+    audit_identity(state, user, &shown, via).await?;
     Ok(CaseList {
         offices: offices.iter().map(|o| office_choice(o, locale)).collect(),
         office: office.trim().to_owned(),
         status,
         cases: rows
             .iter()
-            .map(|r| summary_of(r, &user, locale, today))
+            .map(|r| summary_of(r, user, locale, today))
             .collect(),
         can_manage: user.role.may(Permission::Cases),
     })
@@ -387,19 +437,7 @@ async fn detail_of(
     let (kind, status) = parse_status(row)?;
     let visible = sees_identity(user, row);
     if visible && kind == CaseKind::Denunciation {
-        audit::record_alone(
-            &state.pool,
-            user,
-            &state.settings.trusted_proxies,
-            Entry {
-                action: "case.identity_viewed",
-                record_type: "case",
-                record_id: &row.code,
-                office: Some(row.office_id),
-                details: json!({}),
-            },
-        )
-        .await?;
+        audit_identity(state, user, &[row], "case").await?;
     }
     let events = repo::events(&state.pool, row.id, false).await?;
     let extensions: Vec<i32> = events

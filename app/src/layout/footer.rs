@@ -11,6 +11,8 @@ pub fn Footer() -> impl IntoView {
             <div class="site-footer__inner">
                 <nav aria-label=crate::i18n::td_string!(locale, footer.nav_label)>
                     <ul class="footer-links">
+                        <li><A href="/my-booking">{td!(locale, footer.my_booking)}</A></li>
+                        <li><A href="/track">{td!(locale, footer.track)}</A></li>
                         <li><A href="/contact">{td!(locale, footer.contact)}</A></li>
                         <li><A href="/privacy">{td!(locale, footer.privacy)}</A></li>
                     </ul>

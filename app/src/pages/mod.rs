@@ -17,6 +17,6 @@ pub use not_found::NotFound;
 pub use privacy::PrivacyPage;
 pub use staff::{
     AccountsPage, AuditPage, CasePage, CasesPage, CodePage, DeskPage, EnrollPage, PasswordPage,
-    RecoveryCodesPage, SchedulePage, SetPasswordPage, SignInPage,
+    RecoveryCodesPage, ReportsPage, SchedulePage, SetPasswordPage, SignInPage,
 };
 pub use track::TrackPage;

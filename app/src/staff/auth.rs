@@ -183,6 +183,11 @@ pub fn session_error(error: tower_sessions::session::Error) -> AppError {
 /// lifetime is ended here.
 pub async fn current(state: &AppState) -> Result<StaffUser, AppError> {
     let mut auth = session().await?;
+    current_in(&mut auth, state).await
+}
+
+/// [`current`] for a plain axum handler, which has the session itself.
+pub async fn current_in(auth: &mut AuthSession, state: &AppState) -> Result<StaffUser, AppError> {
     let Some(user) = auth.user.clone() else {
         return Err(AppError::Unauthorized);
     };

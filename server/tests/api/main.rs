@@ -13,6 +13,7 @@ mod locale;
 mod mail;
 mod outbox;
 mod pages;
+mod reports;
 mod schedule;
 mod staff;
 mod staff_accounts;

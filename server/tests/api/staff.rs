@@ -414,6 +414,7 @@ const ENDPOINTS: &[Endpoint] = &[
     ep("POST", "/api/staff/cases/update-status", Needs::Cases, true),
     ep("POST", "/api/staff/cases/assign", Needs::Cases, true),
     ep("POST", "/api/staff/cases/extend", Needs::Cases, true),
+    ep("GET", "/api/staff/reports", Needs::Cases, true),
 ];
 
 async fn send_to(
@@ -475,7 +476,8 @@ async fn every_staff_function_refuses_strangers_wrong_roles_and_other_offices(po
                 "/api/staff/recovery-codes",
                 "/api/staff/accounts",
                 "/api/staff/cases",
-                "/api/staff/cases/case"
+                "/api/staff/cases/case",
+                "/api/staff/reports"
             ]
             .contains(&e.path),
             "{} must not be a GET",

@@ -127,7 +127,7 @@ fn CaseFilter(list: CaseList) -> impl IntoView {
                     {statuses}
                 </select>
             </div>
-            <div class="field field--check">
+            <div class="field check">
                 <input id="cases-mine" type="checkbox" name="mine" value="1" />
                 <label for="cases-mine">{td!(locale, cases.mine)}</label>
             </div>
@@ -231,11 +231,11 @@ fn NewCaseForm(list: CaseList) -> impl IntoView {
                 <TextField name="citizen_id" label=td_string!(locale, booking.citizen_id) hint=Some(td_string!(locale, cases.citizen_id_hint)) error=e("citizen_id") autocomplete="off" inputmode="numeric" required=false maxlength=12 />
                 <TextField name="phone" label=td_string!(locale, booking.phone) hint=None error=e("phone") autocomplete="off" kind="tel" required=true maxlength=20 />
                 <TextField name="email" label=td_string!(locale, booking.email) hint=None error=e("email") autocomplete="off" kind="email" required=false maxlength=254 />
-                <div class="field field--check">
+                <div class="field check">
                     <input id="f-notify" type="checkbox" name="notify" value="on" />
                     <label for="f-notify">{td!(locale, cases.notify)}</label>
                 </div>
-                <div class="field field--check">
+                <div class="field check">
                     <input id="f-remote_area" type="checkbox" name="remote_area" value="on" />
                     <label for="f-remote_area">{td!(locale, cases.remote_area)}</label>
                 </div>

@@ -428,7 +428,7 @@ fn open_case(code: &str, name: &str, email_given: bool, id: &str) -> impl IntoVi
             <form action=StaffCreateCase::PATH method="post">
                 <input type="hidden" name="booking_code" value=code.to_owned() />
                 {email_given.then(|| view! {
-                    <div class="field field--check">
+                    <div class="field check">
                         <input id=format!("{id}-case-notify") type="checkbox" name="notify" value="on" />
                         <label for=format!("{id}-case-notify")>{td!(locale, cases.notify)}</label>
                     </div>

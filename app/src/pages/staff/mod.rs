@@ -8,6 +8,7 @@ mod audit;
 mod case;
 mod cases;
 mod desk;
+mod reports;
 mod schedule;
 mod second_factor;
 mod sign_in;
@@ -17,6 +18,7 @@ pub use audit::AuditPage;
 pub use case::CasePage;
 pub use cases::CasesPage;
 pub use desk::DeskPage;
+pub use reports::ReportsPage;
 pub use schedule::SchedulePage;
 pub use second_factor::{CodePage, EnrollPage, RecoveryCodesPage};
 pub use sign_in::SignInPage;
@@ -53,6 +55,7 @@ fn StaffBar(me: StaffProfile) -> impl IntoView {
                 <li><a href="/staff">{td!(locale, staff.nav_desk)}</a></li>
                 <li><a href="/staff/cases">{td!(locale, staff.nav_cases)}</a></li>
                 {schedules.then(|| view! { <li><a href="/staff/schedule">{td!(locale, staff.nav_schedule)}</a></li> })}
+                {schedules.then(|| view! { <li><a href="/staff/reports">{td!(locale, staff.nav_reports)}</a></li> })}
                 {admin.then(|| view! { <li><a href="/staff/audit">{td!(locale, staff.nav_audit)}</a></li> })}
                 {admin.then(|| view! { <li><a href="/staff/accounts">{td!(locale, staff.nav_accounts)}</a></li> })}
                 <li><a href="/staff/password">{td!(locale, staff.nav_password)}</a></li>

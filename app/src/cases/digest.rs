@@ -1,0 +1,147 @@
+//! The officers' daily e-mail: the cases of their offices due within three
+//! days and those already overdue, soonest first. It names cases by code,
+//! kind and status only: never a citizen, so never a denouncer.
+
+use crate::booking::notify::escape;
+use crate::ssr::outbox::{self, Outgoing};
+use chrono::NaiveDate;
+use sqlx::PgPool;
+use uuid::Uuid;
+
+/// Cases due within this many days are listed.
+pub const AHEAD_DAYS: i32 = 3;
+
+struct Member {
+    id: Uuid,
+    email: String,
+    display_name: String,
+}
+
+struct Due {
+    code: String,
+    kind: String,
+    status: String,
+    due_on: NaiveDate,
+}
+
+/// Queues today's digest for every active officer and administrator who
+/// has something due and has not had one today. Returns how many were
+/// queued.
+pub async fn queue(
+    pool: &PgPool,
+    public_url: &str,
+    today: NaiveDate,
+) -> Result<usize, sqlx::Error> {
+    let members = sqlx::query_as!(
+        Member,
+        "SELECT id, email, display_name FROM staff_accounts WHERE active AND role IN ('officer', 'admin') ORDER BY email"
+    )
+    .fetch_all(pool)
+    .await?;
+    let mut queued = 0;
+    for member in members {
+        let mut tx = pool.begin().await?;
+        let claimed = sqlx::query_scalar!(
+            "INSERT INTO case_digests (day, staff_id) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING staff_id",
+            today,
+            member.id
+        )
+        .fetch_optional(&mut *tx)
+        .await?;
+        if claimed.is_none() {
+            continue;
+        }
+        let due = sqlx::query_as!(
+            Due,
+            r#"
+            SELECT c.code, c.kind, c.status, c.due_on AS "due_on!"
+            FROM cases c JOIN staff_offices so ON so.office_id = c.office_id
+            WHERE so.staff_id = $1 AND c.due_on IS NOT NULL AND c.due_on <= $2::date + $3::int
+            ORDER BY c.due_on, c.code
+            "#,
+            member.id,
+            today,
+            AHEAD_DAYS
+        )
+        .fetch_all(&mut *tx)
+        .await?;
+        if !due.is_empty() {
+            sqlx::query!(
+                "UPDATE case_digests SET cases = $3 WHERE day = $1 AND staff_id = $2",
+                today,
+                member.id,
+                i32::try_from(due.len()).unwrap_or(i32::MAX)
+            )
+            .execute(&mut *tx)
+            .await?;
+            outbox::enqueue(&mut tx, &message(&member, &due, public_url, today)).await?;
+            queued += 1;
+        }
+        tx.commit().await?;
+    }
+    Ok(queued)
+}
+
+fn kind_vi(kind: &str) -> &'static str {
+    match kind {
+        "complaint" => "Khiếu nại",
+        "denunciation" => "Tố cáo",
+        _ => "Kiến nghị, phản ánh",
+    }
+}
+
+fn message(member: &Member, due: &[Due], public_url: &str, today: NaiveDate) -> Outgoing {
+    let overdue = due.iter().filter(|d| d.due_on < today).count();
+    let subject = format!(
+        "Tiếp dân: {} hồ sơ sắp đến hạn, {} quá hạn – {}",
+        due.len() - overdue,
+        overdue,
+        today.format("%d/%m/%Y")
+    );
+    let mut text = format!(
+        "Xin chào {},\n\nCác hồ sơ sắp đến hạn trong {AHEAD_DAYS} ngày tới hoặc đã quá hạn:\n\n",
+        member.display_name
+    );
+    let mut html = format!(
+        "<!DOCTYPE html><html lang=\"vi\"><body style=\"font-family:sans-serif;line-height:1.5\"><p>Xin chào {},</p><p>Các hồ sơ sắp đến hạn trong {AHEAD_DAYS} ngày tới hoặc đã quá hạn:</p><ul>",
+        escape(&member.display_name)
+    );
+    for d in due {
+        let code = super::TrackingCode::parse(&d.code)
+            .map(|c| c.display())
+            .unwrap_or_else(|_| d.code.clone());
+        let left = (d.due_on - today).num_days();
+        let when = match left {
+            n if n < 0 => format!("QUÁ HẠN {} ngày", -n),
+            0 => "hết hạn hôm nay".to_owned(),
+            n => format!("còn {n} ngày"),
+        };
+        let status = super::CaseStatus::parse(&d.status)
+            .map(|s| super::status_text(s, crate::i18n::Locale::vi))
+            .unwrap_or_default();
+        let line = format!(
+            "{code} · {} · {status} · hạn {} ({when})",
+            kind_vi(&d.kind),
+            d.due_on.format("%d/%m/%Y")
+        );
+        let url = format!("{public_url}/staff/cases/view?code={}", d.code);
+        text.push_str(&format!("- {line}\n  {url}\n"));
+        html.push_str(&format!(
+            "<li><a href=\"{}\">{}</a></li>",
+            escape(&url),
+            escape(&line)
+        ));
+    }
+    text.push_str("\n— Tiếp dân\n");
+    html.push_str("</ul></body></html>");
+    Outgoing {
+        kind: "case_digest",
+        booking_id: None,
+        case_id: None,
+        to: member.email.clone(),
+        subject,
+        text,
+        html,
+        ics: None,
+    }
+}

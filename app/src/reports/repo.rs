@@ -1,0 +1,84 @@
+//! The report's SQL: counts grouped in the database, labelled in Rust.
+
+use chrono::NaiveDate;
+use sqlx::PgPool;
+use uuid::Uuid;
+
+/// Bookings of one office, topic and status whose slot is in the period.
+pub struct BookingGroup {
+    pub office: String,
+    pub topic: String,
+    pub status: String,
+    pub n: i64,
+}
+
+pub async fn bookings(
+    pool: &PgPool,
+    offices: &[Uuid],
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<Vec<BookingGroup>, sqlx::Error> {
+    sqlx::query_as!(
+        BookingGroup,
+        r#"
+        SELECT o.slug AS office, b.topic, b.status, count(*) AS "n!"
+        FROM bookings b
+        JOIN slots s ON s.id = b.slot_id
+        JOIN offices o ON o.id = b.office_id
+        WHERE b.office_id = ANY($1)
+          AND s.starts_at >= $2::date::timestamp AT TIME ZONE 'Asia/Ho_Chi_Minh'
+          AND s.starts_at < ($3::date + 1)::timestamp AT TIME ZONE 'Asia/Ho_Chi_Minh'
+        GROUP BY 1, 2, 3
+        "#,
+        offices,
+        from,
+        to
+    )
+    .fetch_all(pool)
+    .await
+}
+
+/// Cases of one office, kind and current status, with what happened to
+/// them in the period.
+pub struct CaseGroup {
+    pub office: String,
+    pub kind: String,
+    pub status: String,
+    pub received: i64,
+    pub accepted: i64,
+    pub concluded: i64,
+    pub overdue: i64,
+}
+
+pub async fn cases(
+    pool: &PgPool,
+    offices: &[Uuid],
+    from: NaiveDate,
+    to: NaiveDate,
+    today: NaiveDate,
+) -> Result<Vec<CaseGroup>, sqlx::Error> {
+    sqlx::query_as!(
+        CaseGroup,
+        r#"
+        SELECT o.slug AS office, c.kind, c.status,
+               count(*) FILTER (WHERE c.received_on BETWEEN $2 AND $3) AS "received!",
+               count(*) FILTER (WHERE c.accepted_on BETWEEN $2 AND $3) AS "accepted!",
+               count(*) FILTER (WHERE EXISTS (
+                   SELECT 1 FROM case_events e
+                   WHERE e.case_id = c.id AND e.status = 'concluded' AND e.event = 'status'
+                     AND e.at >= $2::date::timestamp AT TIME ZONE 'Asia/Ho_Chi_Minh'
+                     AND e.at < ($3::date + 1)::timestamp AT TIME ZONE 'Asia/Ho_Chi_Minh'
+               )) AS "concluded!",
+               count(*) FILTER (WHERE c.due_on < $4) AS "overdue!"
+        FROM cases c JOIN offices o ON o.id = c.office_id
+        WHERE c.office_id = ANY($1)
+        GROUP BY 1, 2, 3
+        "#,
+        offices,
+        from,
+        to,
+        today
+    )
+    .fetch_all(pool)
+    .await
+}

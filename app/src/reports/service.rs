@@ -1,0 +1,157 @@
+//! Building a report: who may read it, the period, the counts labelled in
+//! the reader's language.
+
+use super::repo::{self, BookingGroup, CaseGroup};
+use super::{Bar, Report, Totals};
+use crate::booking::view::status_label;
+use crate::booking::Topic;
+use crate::cases::{status_text, CaseStatus};
+use crate::error::{AppError, Fields, ValidationCode};
+use crate::i18n::Locale;
+use crate::locale::use_locale;
+use crate::pages::book::topic_label;
+use crate::ssr::{app_state, AppState};
+use crate::staff::auth::{self, Permission, StaffUser};
+use crate::staff::desk::{self, OfficeRow};
+use crate::staff::service::office_choice;
+use chrono::{Datelike, NaiveDate, Utc};
+use chrono_tz::Asia::Ho_Chi_Minh;
+
+const BOOKING_STATUSES: [&str; 7] = [
+    "requested",
+    "confirmed",
+    "checked_in",
+    "completed",
+    "no_show",
+    "cancelled",
+    "rejected",
+];
+
+fn day(raw: &str, default: NaiveDate) -> Result<NaiveDate, ValidationCode> {
+    match raw.trim() {
+        "" => Ok(default),
+        raw => NaiveDate::parse_from_str(raw, "%Y-%m-%d").map_err(|_| ValidationCode::InvalidDate),
+    }
+}
+
+/// `GET /api/staff/reports`.
+pub async fn report(office: String, from: String, to: String) -> Result<Report, AppError> {
+    let state = app_state()?;
+    let user = auth::require(&state, Permission::Cases).await?;
+    report_for(&state, &user, use_locale(), &office, &from, &to).await
+}
+
+/// The report `user` may read (the CSV download reads the same).
+pub async fn report_for(
+    state: &AppState,
+    user: &StaffUser,
+    locale: Locale,
+    office: &str,
+    from: &str,
+    to: &str,
+) -> Result<Report, AppError> {
+    let today = Utc::now().with_timezone(&Ho_Chi_Minh).date_naive();
+    let month_start = today.with_day(1).unwrap_or(today);
+    let mut f = Fields::new(locale);
+    let from = f.check("from", day(from, month_start));
+    let to = f.check("to", day(to, today));
+    if let (Some(from), Some(to)) = (from, to) {
+        if to < from {
+            f.push("to", ValidationCode::EndBeforeStart);
+        }
+    }
+    f.finish()?;
+    let (Some(from), Some(to)) = (from, to) else {
+        return Err(AppError::BadRequest);
+    };
+    let mine = desk::offices_among(&state.pool, &user.office_ids).await?;
+    let scope: Vec<OfficeRow> = if office.trim().is_empty() {
+        mine
+    } else {
+        let o = desk::office_by_slug(&state.pool, office.trim())
+            .await?
+            .ok_or(AppError::NotFound)?;
+        auth::require_office(user, o.id)?;
+        vec![o]
+    };
+    let ids: Vec<_> = scope.iter().map(|o| o.id).collect();
+    let bookings = repo::bookings(&state.pool, &ids, from, to).await?;
+    let cases = repo::cases(&state.pool, &ids, from, to, today).await?;
+    let all = desk::offices_among(&state.pool, &user.office_ids).await?;
+    Ok(Report {
+        offices: all.iter().map(|o| office_choice(o, locale)).collect(),
+        office: office.trim().to_owned(),
+        from: from.to_string(),
+        to: to.to_string(),
+        totals: totals(&bookings, &cases),
+        bookings_by_office: by_office(&scope, locale, |slug| sum(&bookings, |g| g.office == slug)),
+        bookings_by_topic: Topic::ALL
+            .iter()
+            .map(|t| Bar {
+                key: t.as_str().to_owned(),
+                label: topic_label(*t, locale).to_owned(),
+                value: sum(&bookings, |g| g.topic == t.as_str()),
+            })
+            .collect(),
+        bookings_by_status: BOOKING_STATUSES
+            .iter()
+            .map(|s| Bar {
+                key: (*s).to_owned(),
+                label: status_label(s, locale).to_owned(),
+                value: sum(&bookings, |g| g.status == *s),
+            })
+            .collect(),
+        cases_by_office: by_office(&scope, locale, |slug| {
+            received(&cases, |g| g.office == slug)
+        }),
+        cases_by_kind: Topic::ALL
+            .iter()
+            .map(|t| Bar {
+                key: t.as_str().to_owned(),
+                label: topic_label(*t, locale).to_owned(),
+                value: received(&cases, |g| g.kind == t.as_str()),
+            })
+            .collect(),
+        cases_by_status: CaseStatus::ALL
+            .iter()
+            .map(|s| Bar {
+                key: s.as_str().to_owned(),
+                label: status_text(*s, locale).to_owned(),
+                value: received(&cases, |g| g.status == s.as_str()),
+            })
+            .collect(),
+    })
+}
+
+fn sum(groups: &[BookingGroup], keep: impl Fn(&BookingGroup) -> bool) -> i64 {
+    groups.iter().filter(|g| keep(g)).map(|g| g.n).sum()
+}
+
+fn received(groups: &[CaseGroup], keep: impl Fn(&CaseGroup) -> bool) -> i64 {
+    groups.iter().filter(|g| keep(g)).map(|g| g.received).sum()
+}
+
+fn by_office(scope: &[OfficeRow], locale: Locale, count: impl Fn(&str) -> i64) -> Vec<Bar> {
+    scope
+        .iter()
+        .map(|o| Bar {
+            key: o.slug.clone(),
+            label: office_choice(o, locale).name,
+            value: count(&o.slug),
+        })
+        .collect()
+}
+
+fn totals(bookings: &[BookingGroup], cases: &[CaseGroup]) -> Totals {
+    Totals {
+        bookings: sum(bookings, |_| true),
+        attended: sum(bookings, |g| {
+            matches!(g.status.as_str(), "checked_in" | "completed")
+        }),
+        no_shows: sum(bookings, |g| g.status == "no_show"),
+        cases_received: cases.iter().map(|g| g.received).sum(),
+        cases_accepted: cases.iter().map(|g| g.accepted).sum(),
+        cases_concluded: cases.iter().map(|g| g.concluded).sum(),
+        cases_overdue: cases.iter().map(|g| g.overdue).sum(),
+    }
+}
