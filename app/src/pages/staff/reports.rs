@@ -153,13 +153,13 @@ fn Figures(report: Report) -> impl IntoView {
     .into_any()
 }
 
-/// Horizontal bars scaled to the largest value. The SVG is decoration for
-/// sighted readers; the table beside it carries the same numbers for
-/// everyone, screen readers included.
+/// Horizontal bars scaled to the largest value, each under its label. The
+/// SVG is for sighted readers; the table beside it carries the same
+/// numbers for everyone, screen readers included.
 #[component]
 fn BarChart(id: &'static str, title: &'static str, bars: Vec<Bar>) -> impl IntoView {
     let locale = use_locale();
-    const ROW: i64 = 28;
+    const ROW: i64 = 40;
     const WIDTH: i64 = 320;
     let max = bars.iter().map(|b| b.value).max().unwrap_or(0).max(1);
     let height = (bars.len() as i64 * ROW).max(ROW);
@@ -172,8 +172,9 @@ fn BarChart(id: &'static str, title: &'static str, bars: Vec<Bar>) -> impl IntoV
             let w = b.value * (WIDTH - 48) / max;
             view! {
                 <g>
-                    <rect x="0" y=y + 4 width=w.max(if b.value > 0 { 2 } else { 0 }) height=ROW - 8 rx="3" class="chart__bar" />
-                    <text x=w + 6 y=y + ROW / 2 + 5 class="chart__value">{b.value}</text>
+                    <text x="0" y=y + 14 class="chart__label">{b.label.clone()}</text>
+                    <rect x="0" y=y + 19 width=w.max(if b.value > 0 { 2 } else { 0 }) height="14" rx="3" class="chart__bar" />
+                    <text x=w + 6 y=y + 31 class="chart__value">{b.value}</text>
                 </g>
             }
         })
