@@ -4,19 +4,33 @@
 //!
 //! The server functions here are the case API (`docs/api.md`). Every rule is
 //! on the server: the status machine in [`status`], the deadlines in
-//! [`deadline`], the SQL in [`repo`], who may see what in [`service`].
+//! [`deadline`], the SQL in [`repo`], who may see a denouncer in `access`.
 
+#[cfg(feature = "ssr")]
+mod access;
+#[cfg(feature = "ssr")]
+mod changes;
+#[cfg(feature = "ssr")]
+mod clock;
 #[cfg(feature = "ssr")]
 pub mod deadline;
 #[cfg(feature = "ssr")]
 pub mod digest;
 #[cfg(feature = "ssr")]
+mod form;
+#[cfg(feature = "ssr")]
 mod notify;
 #[cfg(feature = "ssr")]
-pub mod repo;
+mod opening;
 #[cfg(feature = "ssr")]
-pub(crate) mod service;
+pub(crate) mod reading;
+#[cfg(feature = "ssr")]
+pub mod repo;
 pub mod status;
+#[cfg(feature = "ssr")]
+mod timeline;
+#[cfg(feature = "ssr")]
+mod tracking;
 
 pub use status::{CaseKind, CaseStatus, Channel, Complexity};
 
@@ -200,13 +214,13 @@ pub async fn lookup_case(
     #[server(default)] code: String,
     #[server(default)] verifier: String,
 ) -> Result<CaseLookup, AppError> {
-    crate::ssr::respond(service::lookup(code, verifier).await)
+    crate::ssr::respond(tracking::lookup(code, verifier).await)
 }
 
 /// The tracking page's data, from its private link.
 #[server(endpoint = "cases/page", input = GetUrl)]
 pub async fn load_case_page(#[server(default)] t: String) -> Result<CasePage, AppError> {
-    crate::ssr::respond(service::page(t).await)
+    crate::ssr::respond(tracking::page(t).await)
 }
 
 /// Opts in to (`notify=on`) or out of an e-mail at every public step, from
@@ -218,7 +232,7 @@ pub async fn case_notify(
     #[server(default)] email: String,
     #[server(default)] notify: String,
 ) -> Result<CasePage, AppError> {
-    crate::ssr::respond(service::set_notify(t, email, notify).await)
+    crate::ssr::respond(tracking::set_notify(t, email, notify).await)
 }
 
 /// The cases of the member's offices (`office` slug to narrow, `status` to
@@ -230,7 +244,7 @@ pub async fn staff_cases(
     #[server(default)] mine: Option<String>,
 ) -> Result<CaseList, AppError> {
     crate::ssr::respond(
-        service::list(
+        reading::list(
             office.unwrap_or_default(),
             status.unwrap_or_default(),
             mine.unwrap_or_default(),
@@ -244,7 +258,7 @@ pub async fn staff_cases(
 /// view is audited.
 #[server(endpoint = "staff/cases/case", input = GetUrl)]
 pub async fn staff_case(#[server(default)] code: String) -> Result<CaseDetail, AppError> {
-    crate::ssr::respond(service::detail(code).await)
+    crate::ssr::respond(reading::detail(code).await)
 }
 
 /// Opens a case: from a checked-in booking (`booking_code`; the citizen's
@@ -267,7 +281,7 @@ pub async fn staff_create_case(
     #[server(default)] remote_area: String,
 ) -> Result<CaseCreated, AppError> {
     crate::ssr::respond(
-        service::create(service::NewCaseForm {
+        opening::create(opening::NewCaseForm {
             booking_code,
             kind,
             summary,
@@ -297,7 +311,7 @@ pub async fn staff_update_case_status(
     #[server(default)] agency: String,
 ) -> Result<CaseDetail, AppError> {
     crate::ssr::respond(
-        service::update_status(code, status, public_note, internal_note, agency).await,
+        changes::update_status(code, status, public_note, internal_note, agency).await,
     )
 }
 
@@ -307,7 +321,7 @@ pub async fn staff_assign_case(
     #[server(default)] code: String,
     #[server(default)] officer: String,
 ) -> Result<CaseDetail, AppError> {
-    crate::ssr::respond(service::assign(code, officer).await)
+    crate::ssr::respond(changes::assign(code, officer).await)
 }
 
 /// Records an extension of the resolution deadline with its reason:
@@ -320,5 +334,5 @@ pub async fn staff_extend_case(
     #[server(default)] days: String,
     #[server(default)] reason: String,
 ) -> Result<CaseDetail, AppError> {
-    crate::ssr::respond(service::extend(code, complexity, days, reason).await)
+    crate::ssr::respond(changes::extend(code, complexity, days, reason).await)
 }

@@ -4,6 +4,7 @@
 
 use super::repo::CaseRow;
 use crate::booking::notify::escape;
+use crate::i18n::Locale;
 use crate::ssr::outbox::Outgoing;
 
 /// The private page of the case for `token`.
@@ -85,4 +86,13 @@ pub fn message(
         html,
         ics: None,
     })
+}
+
+/// The language the citizen wrote in.
+pub(super) fn row_locale(row: &CaseRow) -> Locale {
+    if row.locale == "en" {
+        Locale::en
+    } else {
+        Locale::vi
+    }
 }

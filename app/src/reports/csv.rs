@@ -6,7 +6,7 @@ use super::service::report_for;
 use super::Bar;
 use crate::booking::time::date_vn;
 use crate::booking::Topic;
-use crate::cases::service::list_for;
+use crate::cases::reading::list_for;
 use crate::error::AppError;
 use crate::i18n::{td_string, Locale};
 use crate::pages::book::topic_label;

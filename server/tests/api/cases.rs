@@ -4,7 +4,7 @@
 //! denouncer's confidentiality.
 
 use crate::booking::{book, cccd, office, slot, Form};
-use crate::helpers::{spawn_app, spawn_app_with, TestApp, TestResponse};
+use crate::helpers::{get_as, post_as, spawn_app, spawn_app_with, TestApp, TestResponse};
 use crate::staff::{sign_in, staff};
 use serde_json::Value;
 use sqlx::PgPool;
@@ -33,15 +33,6 @@ pub(crate) async fn case_with_code(pool: &PgPool, office: Uuid, code: &str, kind
     .execute(pool)
     .await
     .unwrap();
-}
-
-async fn post_as(app: &TestApp, cookie: &str, path: &str, form: &[(&str, &str)]) -> TestResponse {
-    app.call(path, form, &[("cookie", cookie)]).await
-}
-
-async fn get_as(app: &TestApp, cookie: &str, path: &str) -> TestResponse {
-    app.get_with(path, &[("cookie", cookie), ("accept", "application/json")])
-        .await
 }
 
 /// A booking of `office` that took place (checked in), with `topic`.

@@ -254,6 +254,22 @@ pub async fn post_json_as(url: &str, cookie: &str, form: &[(&str, &str)]) -> Tes
     .await
 }
 
+/// A form POST to this app with a staff session cookie.
+pub async fn post_as(
+    app: &TestApp,
+    cookie: &str,
+    path: &str,
+    form: &[(&str, &str)],
+) -> TestResponse {
+    app.call(path, form, &[("cookie", cookie)]).await
+}
+
+/// A JSON GET from this app with a staff session cookie.
+pub async fn get_as(app: &TestApp, cookie: &str, path: &str) -> TestResponse {
+    app.get_with(path, &[("cookie", cookie), ("accept", "application/json")])
+        .await
+}
+
 /// A GET with a session cookie to any base URL.
 pub async fn get_json(url: &str, cookie: &str) -> TestResponse {
     send(

@@ -4,17 +4,12 @@
 
 use crate::booking::{book, cccd, office, slot, Form};
 use crate::cases::case_with_code;
-use crate::helpers::{spawn_app, TestApp, TestResponse};
+use crate::helpers::{get_as, spawn_app, TestApp, TestResponse};
 use crate::staff::{sign_in, staff};
 use crate::staff_totp::sign_in_admin;
 use serde_json::Value;
 use sqlx::PgPool;
 use uuid::Uuid;
-
-async fn get_as(app: &TestApp, cookie: &str, path: &str) -> TestResponse {
-    app.get_with(path, &[("cookie", cookie), ("accept", "application/json")])
-        .await
-}
 
 async fn today_vn(pool: &PgPool) -> chrono::NaiveDate {
     sqlx::query_scalar("SELECT (now() AT TIME ZONE 'Asia/Ho_Chi_Minh')::date")

@@ -3,7 +3,7 @@
 //! cross-site refusal and the audit trail.
 
 use crate::booking::{book, cccd, office, slot, taken, Form};
-use crate::helpers::{spawn_app, spawn_app_with, TestApp, TestResponse};
+use crate::helpers::{get_as, post_as, spawn_app, spawn_app_with, TestApp, TestResponse};
 use serde_json::Value;
 use sqlx::PgPool;
 use std::collections::BTreeSet;
@@ -57,15 +57,6 @@ pub(crate) async fn sign_in(app: &TestApp, email: &str) -> String {
     assert_eq!(response.status(), 200, "{}", response.text());
     let cookie = session_cookie(&response).expect("a session cookie");
     cookie.split(';').next().unwrap().to_owned()
-}
-
-async fn call_as(app: &TestApp, cookie: &str, path: &str, form: &[(&str, &str)]) -> TestResponse {
-    app.call(path, form, &[("cookie", cookie)]).await
-}
-
-async fn get_as(app: &TestApp, cookie: &str, path: &str) -> TestResponse {
-    app.get_with(path, &[("cookie", cookie), ("accept", "application/json")])
-        .await
 }
 
 async fn slot_date(pool: &PgPool, slot: i64) -> String {
@@ -145,7 +136,7 @@ async fn sign_in_opens_a_strict_session_and_sign_out_ends_it(pool: PgPool) {
     let from_other = crate::helpers::get_json(&format!("{other}/api/staff/me"), &cookie).await;
     assert_eq!(from_other.status(), 200, "{}", from_other.text());
 
-    let out = call_as(&app, &cookie, "/api/staff/logout", &[]).await;
+    let out = post_as(&app, &cookie, "/api/staff/logout", &[]).await;
     assert_eq!(out.status(), 200, "{}", out.text());
     assert_eq!(get_as(&app, &cookie, "/api/staff/me").await.status(), 401);
 
@@ -620,12 +611,12 @@ async fn the_desk_confirms_checks_in_and_completes_with_mail_and_audit(pool: PgP
         "/api/staff/bookings/complete",
         "/api/staff/bookings/no-show",
     ] {
-        let r = call_as(&app, &desk, path, &[("code", &code)]).await;
+        let r = post_as(&app, &desk, path, &[("code", &code)]).await;
         assert_eq!(r.status(), 409, "{path}: {}", r.text());
         let body: Value = r.json();
         assert_eq!(body["reason"], "invalid_transition");
     }
-    let unknown = call_as(
+    let unknown = post_as(
         &app,
         &desk,
         "/api/staff/bookings/confirm",
@@ -633,7 +624,7 @@ async fn the_desk_confirms_checks_in_and_completes_with_mail_and_audit(pool: PgP
     )
     .await;
     assert_eq!(unknown.status(), 404);
-    let garbled = call_as(
+    let garbled = post_as(
         &app,
         &desk,
         "/api/staff/bookings/confirm",
@@ -642,7 +633,7 @@ async fn the_desk_confirms_checks_in_and_completes_with_mail_and_audit(pool: PgP
     .await;
     assert_eq!(garbled.status(), 422);
 
-    let confirmed = call_as(
+    let confirmed = post_as(
         &app,
         &desk,
         "/api/staff/bookings/confirm",
@@ -652,7 +643,7 @@ async fn the_desk_confirms_checks_in_and_completes_with_mail_and_audit(pool: PgP
     assert_eq!(confirmed.status(), 200, "{}", confirmed.text());
     assert_eq!(confirmed.json::<Value>()["status"], "confirmed");
     assert_eq!(taken(&pool, s).await, 1, "confirming keeps the one place");
-    let again = call_as(
+    let again = post_as(
         &app,
         &desk,
         "/api/staff/bookings/confirm",
@@ -677,7 +668,7 @@ async fn the_desk_confirms_checks_in_and_completes_with_mail_and_audit(pool: PgP
 
     // Typed as a citizen reads it out: lower case, with dashes.
     let typed = format!("{}-{}-{}", &code[..4], &code[4..8], &code[8..]).to_lowercase();
-    let arrived = call_as(
+    let arrived = post_as(
         &app,
         &desk,
         "/api/staff/bookings/check-in",
@@ -686,7 +677,7 @@ async fn the_desk_confirms_checks_in_and_completes_with_mail_and_audit(pool: PgP
     .await;
     assert_eq!(arrived.status(), 200, "{}", arrived.text());
     assert_eq!(arrived.json::<Value>()["status"], "checked_in");
-    let noted = call_as(
+    let noted = post_as(
         &app,
         &desk,
         "/api/staff/bookings/note",
@@ -694,7 +685,7 @@ async fn the_desk_confirms_checks_in_and_completes_with_mail_and_audit(pool: PgP
     )
     .await;
     assert_eq!(noted.status(), 200, "{}", noted.text());
-    let done = call_as(
+    let done = post_as(
         &app,
         &desk,
         "/api/staff/bookings/complete",
@@ -703,7 +694,7 @@ async fn the_desk_confirms_checks_in_and_completes_with_mail_and_audit(pool: PgP
     .await;
     assert_eq!(done.status(), 200);
     assert_eq!(status_of(&pool, &code).await, "completed");
-    let late = call_as(
+    let late = post_as(
         &app,
         &desk,
         "/api/staff/bookings/no-show",
@@ -749,7 +740,7 @@ async fn rejecting_needs_a_reason_frees_the_place_and_tells_the_citizen_why(pool
     staff(&pool, "canbo@test.vn", "officer", &[a]).await;
     let desk = sign_in(&app, "canbo@test.vn").await;
 
-    let bare = call_as(
+    let bare = post_as(
         &app,
         &desk,
         "/api/staff/bookings/reject",
@@ -764,7 +755,7 @@ async fn rejecting_needs_a_reason_frees_the_place_and_tells_the_citizen_why(pool
     assert_eq!(status_of(&pool, &code).await, "requested");
 
     let reason = "Nội dung thuộc thẩm quyền của UBND cấp tỉnh";
-    let r = call_as(
+    let r = post_as(
         &app,
         &desk,
         "/api/staff/bookings/reject",
@@ -847,7 +838,7 @@ async fn the_day_view_lists_pending_first_with_slots_and_counts(pool: PgPool) {
     let second = booked(&app, s, 2).await;
     staff(&pool, "letan@test.vn", "receptionist", &[a]).await;
     let desk = sign_in(&app, "letan@test.vn").await;
-    call_as(
+    post_as(
         &app,
         &desk,
         "/api/staff/bookings/confirm",
@@ -879,7 +870,7 @@ async fn the_day_view_lists_pending_first_with_slots_and_counts(pool: PgPool) {
     assert!(booking.get("citizen_id").is_none() && booking.get("phone").is_none());
 
     // The confirmed one did not come.
-    let absent = call_as(
+    let absent = post_as(
         &app,
         &desk,
         "/api/staff/bookings/no-show",
@@ -971,7 +962,7 @@ async fn admins_browse_the_audit_trail_which_cannot_be_rewritten(pool: PgPool) {
     let code = booked(&app, s, 1).await;
     staff(&pool, "quantri@test.vn", "admin", &[a]).await;
     let (admin, _) = crate::staff_totp::sign_in_admin(&app, "quantri@test.vn").await;
-    call_as(
+    post_as(
         &app,
         &admin,
         "/api/staff/bookings/confirm",
@@ -1017,7 +1008,7 @@ async fn a_walk_in_takes_a_place_now_and_is_checked_in(pool: PgPool) {
     staff(&pool, "letan@test.vn", "receptionist", &[a]).await;
     let desk = sign_in(&app, "letan@test.vn").await;
 
-    let empty = call_as(
+    let empty = post_as(
         &app,
         &desk,
         "/api/staff/bookings/walk-in",
@@ -1061,7 +1052,7 @@ async fn a_walk_in_takes_a_place_now_and_is_checked_in(pool: PgPool) {
         let desk = desk.clone();
         async move {
             let pairs: Vec<(&str, &str)> = owned.iter().map(|(k, v)| (*k, v.as_str())).collect();
-            call_as(app, &desk, "/api/staff/bookings/walk-in", &pairs).await
+            post_as(app, &desk, "/api/staff/bookings/walk-in", &pairs).await
         }
     };
     let r = send(form("001234567890", &starts_at)).await;
@@ -1123,7 +1114,7 @@ async fn staff_cancel_a_confirmed_booking_with_a_reason_the_citizen_receives(poo
     let code = booked(&app, s, 1).await;
     staff(&pool, "letan@test.vn", "receptionist", &[a]).await;
     let desk = sign_in(&app, "letan@test.vn").await;
-    call_as(
+    post_as(
         &app,
         &desk,
         "/api/staff/bookings/confirm",
@@ -1131,7 +1122,7 @@ async fn staff_cancel_a_confirmed_booking_with_a_reason_the_citizen_receives(poo
     )
     .await;
 
-    let bare = call_as(
+    let bare = post_as(
         &app,
         &desk,
         "/api/staff/bookings/cancel",
@@ -1140,7 +1131,7 @@ async fn staff_cancel_a_confirmed_booking_with_a_reason_the_citizen_receives(poo
     .await;
     assert_eq!(bare.status(), 422);
     let reason = "Cán bộ phụ trách vụ việc đi công tác";
-    let r = call_as(
+    let r = post_as(
         &app,
         &desk,
         "/api/staff/bookings/cancel",
@@ -1150,7 +1141,7 @@ async fn staff_cancel_a_confirmed_booking_with_a_reason_the_citizen_receives(poo
     assert_eq!(r.status(), 200, "{}", r.text());
     assert_eq!(r.json::<Value>()["status"], "cancelled");
     assert_eq!(taken(&pool, s).await, 0);
-    let again = call_as(
+    let again = post_as(
         &app,
         &desk,
         "/api/staff/bookings/cancel",
@@ -1190,7 +1181,7 @@ async fn walk_ins_outside_slots_only_where_the_office_allows_them(pool: PgPool) 
             ("party_size", "1"),
         ]
     };
-    let refused = call_as(
+    let refused = post_as(
         &app,
         &officer,
         "/api/staff/bookings/walk-in",
@@ -1203,7 +1194,7 @@ async fn walk_ins_outside_slots_only_where_the_office_allows_them(pool: PgPool) 
         [("starts_at".to_owned(), "invalid_slot".to_owned())]
     );
 
-    let allowed = call_as(
+    let allowed = post_as(
         &app,
         &officer,
         "/api/staff/schedule/settings",
@@ -1221,7 +1212,7 @@ async fn walk_ins_outside_slots_only_where_the_office_allows_them(pool: PgPool) 
         .json();
     assert_eq!(day["walk_in_outside_slots"], true);
     for cccd in ["001234567800", "001234567801"] {
-        let r = call_as(&app, &officer, "/api/staff/bookings/walk-in", &form(cccd)).await;
+        let r = post_as(&app, &officer, "/api/staff/bookings/walk-in", &form(cccd)).await;
         assert_eq!(r.status(), 200, "{}", r.text());
         assert_eq!(r.json::<Value>()["status"], "checked_in");
     }

@@ -3,15 +3,11 @@
 //! always re-entering their own password; members change their own password.
 
 use crate::booking::office;
-use crate::helpers::{spawn_app, TestApp, TestResponse};
+use crate::helpers::{post_as, spawn_app, TestApp};
 use crate::staff::{sign_in, staff, PASSWORD};
 use crate::staff_totp::sign_in_admin;
 use serde_json::Value;
 use sqlx::PgPool;
-
-async fn post(app: &TestApp, cookie: &str, path: &str, form: &[(&str, &str)]) -> TestResponse {
-    app.call(path, form, &[("cookie", cookie)]).await
-}
 
 async fn me(app: &TestApp, cookie: &str) -> u16 {
     app.get_with(
@@ -66,7 +62,7 @@ async fn an_admin_creates_an_account_whose_member_sets_their_own_password(pool: 
             ("password", password),
         ]
     };
-    let wrong = post(
+    let wrong = post_as(
         &app,
         &admin,
         "/api/staff/accounts/create",
@@ -78,7 +74,7 @@ async fn an_admin_creates_an_account_whose_member_sets_their_own_password(pool: 
         crate::booking::field_codes(&wrong),
         [("password".to_owned(), "wrong_password".to_owned())]
     );
-    let bad = post(
+    let bad = post_as(
         &app,
         &admin,
         "/api/staff/accounts/create",
@@ -101,12 +97,12 @@ async fn an_admin_creates_an_account_whose_member_sets_their_own_password(pool: 
         ]
     );
 
-    let created = post(&app, &admin, "/api/staff/accounts/create", &form(PASSWORD)).await;
+    let created = post_as(&app, &admin, "/api/staff/accounts/create", &form(PASSWORD)).await;
     assert_eq!(created.status(), 200, "{}", created.text());
     let account: Value = created.json();
     assert_eq!(account["email"], "moi@test.vn");
     assert_eq!(account["offices"], serde_json::json!(["a"]));
-    let again = post(&app, &admin, "/api/staff/accounts/create", &form(PASSWORD)).await;
+    let again = post_as(&app, &admin, "/api/staff/accounts/create", &form(PASSWORD)).await;
     assert_eq!(
         crate::booking::field_codes(&again),
         [("email".to_owned(), "email_taken".to_owned())]
@@ -221,7 +217,7 @@ async fn rescoping_disabling_and_resetting_take_effect_at_once(pool: PgPool) {
     assert_eq!(day(desk.clone()).await, 200);
 
     // Moved to office b: office a is no longer theirs.
-    let moved = post(
+    let moved = post_as(
         &app,
         &admin,
         "/api/staff/accounts/update",
@@ -238,7 +234,7 @@ async fn rescoping_disabling_and_resetting_take_effect_at_once(pool: PgPool) {
     assert_eq!(day(desk.clone()).await, 403);
 
     // Disabled: their session ends.
-    let disabled = post(
+    let disabled = post_as(
         &app,
         &admin,
         "/api/staff/accounts/update",
@@ -252,7 +248,7 @@ async fn rescoping_disabling_and_resetting_take_effect_at_once(pool: PgPool) {
     .await;
     assert_eq!(disabled.status(), 200, "{}", disabled.text());
     assert_eq!(me(&app, &desk).await, 401);
-    let enabled = post(
+    let enabled = post_as(
         &app,
         &admin,
         "/api/staff/accounts/update",
@@ -269,7 +265,7 @@ async fn rescoping_disabling_and_resetting_take_effect_at_once(pool: PgPool) {
     let desk = sign_in(&app, "letan@test.vn").await;
 
     // Reset: the old password and the session end, a link is mailed.
-    let reset = post(
+    let reset = post_as(
         &app,
         &admin,
         "/api/staff/accounts/reset-password",
@@ -289,7 +285,7 @@ async fn rescoping_disabling_and_resetting_take_effect_at_once(pool: PgPool) {
     link_token(&app, "letan@test.vn", 0).await;
 
     // An admin cannot lock themselves out.
-    let self_lock = post(
+    let self_lock = post_as(
         &app,
         &admin,
         "/api/staff/accounts/update",
@@ -342,7 +338,7 @@ async fn changing_your_password_ends_your_other_sessions(pool: PgPool) {
     let elsewhere = sign_in(&app, "letan@test.vn").await;
     let new_password = "một câu mật khẩu mới đủ dài";
 
-    let wrong = post(
+    let wrong = post_as(
         &app,
         &here,
         "/api/staff/password",
@@ -357,7 +353,7 @@ async fn changing_your_password_ends_your_other_sessions(pool: PgPool) {
         crate::booking::field_codes(&wrong),
         [("current_password".to_owned(), "wrong_password".to_owned())]
     );
-    let changed = post(
+    let changed = post_as(
         &app,
         &here,
         "/api/staff/password",

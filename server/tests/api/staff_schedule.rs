@@ -2,7 +2,7 @@
 //! holds; closing a day cancels its bookings and tells each citizen.
 
 use crate::booking::{book, cccd, office, taken, Form};
-use crate::helpers::{spawn_app_with, TestApp, TestResponse};
+use crate::helpers::{post_as, spawn_app_with, TestApp, TestResponse};
 use crate::staff::{sign_in, staff};
 use serde_json::Value;
 use sqlx::PgPool;
@@ -49,10 +49,6 @@ async fn officer(app: &TestApp, office: Uuid) -> String {
     sign_in(app, "canbo@test.vn").await
 }
 
-async fn post(app: &TestApp, cookie: &str, path: &str, form: &[(&str, &str)]) -> TestResponse {
-    app.call(path, form, &[("cookie", cookie)]).await
-}
-
 fn codes(response: &TestResponse) -> Vec<(String, String)> {
     crate::booking::field_codes(response)
 }
@@ -79,7 +75,7 @@ async fn closing_a_day_cancels_its_bookings_and_tells_each_citizen(pool: PgPool)
     assert_eq!(second.status(), 200, "{}", second.text());
     let cookie = officer(&app, a).await;
     let first_code = first.json::<Value>()["code"].as_str().unwrap().to_owned();
-    post(
+    post_as(
         &app,
         &cookie,
         "/api/staff/bookings/confirm",
@@ -87,7 +83,7 @@ async fn closing_a_day_cancels_its_bookings_and_tells_each_citizen(pool: PgPool)
     )
     .await;
 
-    let no_reason = post(
+    let no_reason = post_as(
         &app,
         &cookie,
         "/api/staff/schedule/close-day",
@@ -99,7 +95,7 @@ async fn closing_a_day_cancels_its_bookings_and_tells_each_citizen(pool: PgPool)
         codes(&no_reason),
         [("reason".to_owned(), "required".to_owned())]
     );
-    let past = post(
+    let past = post_as(
         &app,
         &cookie,
         "/api/staff/schedule/close-day",
@@ -109,7 +105,7 @@ async fn closing_a_day_cancels_its_bookings_and_tells_each_citizen(pool: PgPool)
     assert_eq!(codes(&past), [("date".to_owned(), "past_date".to_owned())]);
 
     let reason = "Trụ sở tổ chức hội nghị toàn ngành";
-    let closed = post(
+    let closed = post_as(
         &app,
         &cookie,
         "/api/staff/schedule/close-day",
@@ -148,7 +144,7 @@ async fn closing_a_day_cancels_its_bookings_and_tells_each_citizen(pool: PgPool)
     assert_eq!(audit["cancelled"], 2);
 
     // Reopening offers the day again; the cancelled bookings stay cancelled.
-    let reopened = post(
+    let reopened = post_as(
         &app,
         &cookie,
         "/api/staff/schedule/reopen-day",
@@ -184,7 +180,7 @@ async fn capacity_never_goes_below_the_bookings_a_slot_holds(pool: PgPool) {
     }
     let cookie = officer(&app, a).await;
 
-    let lower = post(
+    let lower = post_as(
         &app,
         &cookie,
         "/api/staff/slots/capacity",
@@ -203,7 +199,7 @@ async fn capacity_never_goes_below_the_bookings_a_slot_holds(pool: PgPool) {
         .fetch_one(&pool)
         .await
         .unwrap();
-    let same_day = post(
+    let same_day = post_as(
         &app,
         &cookie,
         "/api/staff/schedule/hours/add",
@@ -228,7 +224,7 @@ async fn capacity_never_goes_below_the_bookings_a_slot_holds(pool: PgPool) {
     .unwrap();
     assert_eq!(kept, 2, "the refused change changed nothing");
 
-    let raise = post(
+    let raise = post_as(
         &app,
         &cookie,
         "/api/staff/slots/capacity",
@@ -265,7 +261,7 @@ async fn a_blocked_slot_takes_no_new_bookings_and_keeps_its_own(pool: PgPool) {
     let code = held.json::<Value>()["code"].as_str().unwrap().to_owned();
     let cookie = officer(&app, a).await;
 
-    let blocked = post(
+    let blocked = post_as(
         &app,
         &cookie,
         "/api/staff/slots/block",
@@ -298,7 +294,7 @@ async fn a_blocked_slot_takes_no_new_bookings_and_keeps_its_own(pool: PgPool) {
     .json();
     assert_eq!(desk["blocked"][0]["starts_at"], starts_at);
 
-    let again = post(
+    let again = post_as(
         &app,
         &cookie,
         "/api/staff/slots/unblock",
@@ -317,7 +313,7 @@ async fn a_blocked_slot_takes_no_new_bookings_and_keeps_its_own(pool: PgPool) {
             .await
             .unwrap();
     assert_eq!(trail, ["slot.block", "slot.unblock"]);
-    let twice = post(
+    let twice = post_as(
         &app,
         &cookie,
         "/api/staff/slots/unblock",
@@ -385,7 +381,7 @@ async fn hours_are_checked_field_by_field_and_applied(pool: PgPool) {
             ],
         ),
     ] {
-        let r = post(&app, &cookie, "/api/staff/schedule/hours/add", &form).await;
+        let r = post_as(&app, &cookie, "/api/staff/schedule/hours/add", &form).await;
         assert_eq!(r.status(), 422, "{form:?}: {}", r.text());
         let expected: Vec<(String, String)> = expected
             .into_iter()
@@ -393,7 +389,7 @@ async fn hours_are_checked_field_by_field_and_applied(pool: PgPool) {
             .collect();
         assert_eq!(codes(&r), expected, "{form:?}");
     }
-    let afternoon = post(
+    let afternoon = post_as(
         &app,
         &cookie,
         "/api/staff/schedule/hours/add",
@@ -415,7 +411,7 @@ async fn hours_are_checked_field_by_field_and_applied(pool: PgPool) {
 
     // Hours for one date replace the template that day.
     let (_, _, date) = slot_in(&pool, a, 5).await;
-    let special = post(
+    let special = post_as(
         &app,
         &cookie,
         "/api/staff/schedule/special/add",
@@ -445,7 +441,7 @@ async fn hours_are_checked_field_by_field_and_applied(pool: PgPool) {
     assert_eq!(view["special"][0]["date"], date);
     assert_eq!(view["hours"].as_array().unwrap().len(), 8);
 
-    let removed = post(
+    let removed = post_as(
         &app,
         &cookie,
         "/api/staff/schedule/special/remove",
@@ -453,7 +449,7 @@ async fn hours_are_checked_field_by_field_and_applied(pool: PgPool) {
     )
     .await;
     assert_eq!(removed.status(), 200, "{}", removed.text());
-    let dropped = post(
+    let dropped = post_as(
         &app,
         &cookie,
         "/api/staff/schedule/hours/remove",
@@ -461,7 +457,7 @@ async fn hours_are_checked_field_by_field_and_applied(pool: PgPool) {
     )
     .await;
     assert_eq!(dropped.status(), 200, "{}", dropped.text());
-    let gone = post(
+    let gone = post_as(
         &app,
         &cookie,
         "/api/staff/schedule/hours/remove",
@@ -470,7 +466,7 @@ async fn hours_are_checked_field_by_field_and_applied(pool: PgPool) {
     .await;
     assert_eq!(gone.status(), 404);
 
-    let horizon = post(
+    let horizon = post_as(
         &app,
         &cookie,
         "/api/staff/schedule/settings",
@@ -485,7 +481,7 @@ async fn hours_are_checked_field_by_field_and_applied(pool: PgPool) {
         codes(&horizon),
         [("horizon_days".to_owned(), "invalid_number".to_owned())]
     );
-    let week = post(
+    let week = post_as(
         &app,
         &cookie,
         "/api/staff/schedule/settings",

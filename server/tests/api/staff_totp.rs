@@ -2,7 +2,7 @@
 //! work once, recovery codes, throttling.
 
 use crate::booking::office;
-use crate::helpers::{spawn_app, TestApp, TestResponse};
+use crate::helpers::{get_as, post_as, spawn_app, TestApp, TestResponse};
 use crate::staff::{staff, PASSWORD};
 use serde_json::Value;
 use sqlx::PgPool;
@@ -32,21 +32,12 @@ async fn password(app: &TestApp, email: &str) -> (TestResponse, String) {
     (r, cookie)
 }
 
-async fn post(app: &TestApp, cookie: &str, path: &str, form: &[(&str, &str)]) -> TestResponse {
-    app.call(path, form, &[("cookie", cookie)]).await
-}
-
-async fn get(app: &TestApp, cookie: &str, path: &str) -> TestResponse {
-    app.get_with(path, &[("cookie", cookie), ("accept", "application/json")])
-        .await
-}
-
 /// Signs an administrator in, enrolling them first if needed; returns the
 /// session cookie and the TOTP the test now holds.
 pub(crate) async fn sign_in_admin(app: &TestApp, email: &str) -> (String, TOTP) {
     let (r, cookie) = password(app, email).await;
     assert_eq!(r.json::<Value>()["second_factor"], "enroll");
-    let enrollment = get(app, &cookie, "/api/staff/login/enroll").await;
+    let enrollment = get_as(app, &cookie, "/api/staff/login/enroll").await;
     assert_eq!(enrollment.status(), 200, "{}", enrollment.text());
     let url = enrollment.json::<Value>()["otpauth_url"]
         .as_str()
@@ -54,7 +45,7 @@ pub(crate) async fn sign_in_admin(app: &TestApp, email: &str) -> (String, TOTP) 
         .to_owned();
     let totp = TOTP::from_url_unchecked(&url).unwrap();
     let code = totp.generate_current().unwrap();
-    let confirmed = post(
+    let confirmed = post_as(
         app,
         &cookie,
         "/api/staff/login/enroll/confirm",
@@ -74,25 +65,29 @@ async fn an_admin_enrolls_at_first_sign_in_and_then_needs_a_code(pool: PgPool) {
     let (r, cookie) = password(&app, "quantri@test.vn").await;
     assert_eq!(r.json::<Value>()["second_factor"], "enroll");
     assert_eq!(
-        get(&app, &cookie, "/api/staff/me").await.status(),
+        get_as(&app, &cookie, "/api/staff/me").await.status(),
         401,
         "not signed in yet"
     );
-    let enrollment: Value = get(&app, &cookie, "/api/staff/login/enroll").await.json();
+    let enrollment: Value = get_as(&app, &cookie, "/api/staff/login/enroll")
+        .await
+        .json();
     let url = enrollment["otpauth_url"].as_str().unwrap();
     assert!(url.starts_with("otpauth://totp/"), "{url}");
     assert!(
         enrollment["qr_svg"].as_str().unwrap().starts_with("<?xml")
             || enrollment["qr_svg"].as_str().unwrap().contains("<svg")
     );
-    let again: Value = get(&app, &cookie, "/api/staff/login/enroll").await.json();
+    let again: Value = get_as(&app, &cookie, "/api/staff/login/enroll")
+        .await
+        .json();
     assert_eq!(
         again["secret"], enrollment["secret"],
         "the same secret until confirmed"
     );
     let totp = TOTP::from_url_unchecked(url).unwrap();
 
-    let wrong = post(
+    let wrong = post_as(
         &app,
         &cookie,
         "/api/staff/login/enroll/confirm",
@@ -101,7 +96,7 @@ async fn an_admin_enrolls_at_first_sign_in_and_then_needs_a_code(pool: PgPool) {
     .await;
     assert_eq!(wrong.status(), 401);
     let code = totp.generate_current().unwrap();
-    let confirmed = post(
+    let confirmed = post_as(
         &app,
         &cookie,
         "/api/staff/login/enroll/confirm",
@@ -117,22 +112,22 @@ async fn an_admin_enrolls_at_first_sign_in_and_then_needs_a_code(pool: PgPool) {
         .collect();
     assert_eq!(codes.len(), 10);
     let cookie = cookie_of(&confirmed, &cookie);
-    assert_eq!(get(&app, &cookie, "/api/staff/me").await.status(), 200);
+    assert_eq!(get_as(&app, &cookie, "/api/staff/me").await.status(), 200);
     let stored: i64 =
         sqlx::query_scalar("SELECT count(*) FROM staff_recovery_codes WHERE used_at IS NULL")
             .fetch_one(&pool)
             .await
             .unwrap();
     assert_eq!(stored, 10);
-    post(&app, &cookie, "/api/staff/logout", &[]).await;
+    post_as(&app, &cookie, "/api/staff/logout", &[]).await;
 
     // Next time: the password, then a code. The code used to enrol cannot
     // be used again (replay), a recovery code works once.
     let (r, cookie) = password(&app, "quantri@test.vn").await;
     assert_eq!(r.json::<Value>()["second_factor"], "totp");
-    let replay = post(&app, &cookie, "/api/staff/login/code", &[("code", &code)]).await;
+    let replay = post_as(&app, &cookie, "/api/staff/login/code", &[("code", &code)]).await;
     assert_eq!(replay.status(), 401, "a code is good once");
-    let recovered = post(
+    let recovered = post_as(
         &app,
         &cookie,
         "/api/staff/login/code",
@@ -141,11 +136,11 @@ async fn an_admin_enrolls_at_first_sign_in_and_then_needs_a_code(pool: PgPool) {
     .await;
     assert_eq!(recovered.status(), 200, "{}", recovered.text());
     let cookie = cookie_of(&recovered, &cookie);
-    assert_eq!(get(&app, &cookie, "/api/staff/me").await.status(), 200);
-    post(&app, &cookie, "/api/staff/logout", &[]).await;
+    assert_eq!(get_as(&app, &cookie, "/api/staff/me").await.status(), 200);
+    post_as(&app, &cookie, "/api/staff/logout", &[]).await;
 
     let (_, cookie) = password(&app, "quantri@test.vn").await;
-    let reused = post(
+    let reused = post_as(
         &app,
         &cookie,
         "/api/staff/login/code",
@@ -171,10 +166,10 @@ async fn wrong_codes_are_throttled_and_other_roles_need_no_code(pool: PgPool) {
     let (_, _totp) = sign_in_admin(&app, "quantri@test.vn").await;
 
     let (_, cookie) = password(&app, "quantri@test.vn").await;
-    let empty = post(&app, &cookie, "/api/staff/login/code", &[]).await;
+    let empty = post_as(&app, &cookie, "/api/staff/login/code", &[]).await;
     assert_eq!(empty.status(), 422);
     for _ in 0..5 {
-        let r = post(
+        let r = post_as(
             &app,
             &cookie,
             "/api/staff/login/code",
@@ -183,7 +178,7 @@ async fn wrong_codes_are_throttled_and_other_roles_need_no_code(pool: PgPool) {
         .await;
         assert_eq!(r.status(), 401);
     }
-    let locked = post(
+    let locked = post_as(
         &app,
         &cookie,
         "/api/staff/login/code",

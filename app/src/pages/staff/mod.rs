@@ -5,6 +5,7 @@
 
 mod accounts;
 mod audit;
+mod booking_card;
 mod case;
 mod cases;
 mod desk;
@@ -12,6 +13,7 @@ mod reports;
 mod schedule;
 mod second_factor;
 mod sign_in;
+mod walk_in;
 
 pub use accounts::{AccountsPage, PasswordPage, SetPasswordPage};
 pub use audit::AuditPage;

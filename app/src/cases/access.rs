@@ -1,0 +1,73 @@
+//! Who may see a denouncer (Law on Denunciations 2018, art. 9 and 56), the
+//! masked contact everyone else reads, and the audit of every view.
+
+use super::repo::CaseRow;
+use super::{CaseKind, Contact};
+use crate::error::AppError;
+use crate::i18n::{td_string, Locale};
+use crate::ssr::AppState;
+use crate::staff::audit::{self, Entry};
+use crate::staff::auth::StaffUser;
+use crate::staff::Role;
+use serde_json::json;
+
+/// Whether `user` may see this case's citizen unmasked: anyone for a
+/// complaint or petition; for a denunciation only administrators and the
+/// officer handling it (Law on Denunciations 2018, art. 9 and 56).
+pub(super) fn sees_identity(user: &StaffUser, row: &CaseRow) -> bool {
+    row.kind != CaseKind::Denunciation.as_str()
+        || user.role == Role::Admin
+        || row.assigned_to == Some(user.id)
+}
+
+/// Records that `user` was shown the denouncers of `rows` (`via`: the
+/// case page, the list or a download), one audit row per case.
+pub(super) async fn audit_identity(
+    state: &AppState,
+    user: &StaffUser,
+    rows: &[&CaseRow],
+    via: &str,
+) -> Result<(), AppError> {
+    if rows.is_empty() {
+        return Ok(());
+    }
+    let mut tx = state.pool.begin().await?;
+    for row in rows {
+        audit::record(
+            &mut tx,
+            user,
+            &state.settings.trusted_proxies,
+            Entry {
+                action: "case.identity_viewed",
+                record_type: "case",
+                record_id: &row.code,
+                office: Some(row.office_id),
+                details: json!({ "via": via }),
+            },
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+pub(super) fn contact(row: &CaseRow, visible: bool, locale: Locale) -> Contact {
+    if visible {
+        Contact {
+            full_name: row.full_name.clone(),
+            citizen_id: row.citizen_id.clone(),
+            phone: row.phone.clone(),
+            email: row.email.clone(),
+            masked: false,
+        }
+    } else {
+        let hidden = td_string!(locale, cases.confidential).to_owned();
+        Contact {
+            full_name: hidden.clone(),
+            citizen_id: row.citizen_id.as_ref().map(|_| hidden.clone()),
+            phone: hidden.clone(),
+            email: row.email.as_ref().map(|_| hidden),
+            masked: true,
+        }
+    }
+}

@@ -1,0 +1,214 @@
+//! What staff read: the case list (overdue first) and one case with its
+//! whole timeline, the denouncer masked unless the reader may see them.
+
+use super::access::{audit_identity, contact, sees_identity};
+use super::clock::{clock, standing, today_vn, ymd};
+use super::form::{flag, parse_code};
+use super::repo::{self, CaseRow};
+use super::timeline::{agency, parse_status, step_label};
+use super::{
+    deadline, status_text, CaseDetail, CaseKind, CaseList, CaseStatus, CaseSummary, Channel,
+    Complexity, OfficerChoice, StaffEvent,
+};
+use crate::booking::service::rfc3339;
+use crate::error::{AppError, ValidationCode};
+use crate::i18n::Locale;
+use crate::locale::use_locale;
+use crate::ssr::{app_state, AppState};
+use crate::staff::auth::{self, Permission, StaffUser};
+use crate::staff::desk;
+use crate::staff::service::office_choice;
+use chrono::NaiveDate;
+
+fn summary_of(row: &CaseRow, user: &StaffUser, locale: Locale, today: NaiveDate) -> CaseSummary {
+    let kind = CaseKind::parse(&row.kind).unwrap_or(CaseKind::Petition);
+    let status = CaseStatus::parse(&row.status).unwrap_or(CaseStatus::Received);
+    let (days_left, overdue) = standing(row.due_on, today);
+    CaseSummary {
+        code: row.code.clone(),
+        kind,
+        status,
+        status_label: status_text(status, locale).to_owned(),
+        office: match (locale, &row.office_name_en) {
+            (Locale::en, Some(en)) => en.clone(),
+            _ => row.office_name_vi.clone(),
+        },
+        citizen: contact(row, sees_identity(user, row), locale).full_name,
+        masked: !sees_identity(user, row),
+        assigned: row.assigned_name.clone(),
+        received_on: ymd(row.received_on),
+        due_on: row.due_on.map(ymd),
+        days_left,
+        overdue,
+    }
+}
+
+/// `GET /api/staff/cases`.
+pub async fn list(office: String, status: String, mine: String) -> Result<CaseList, AppError> {
+    let state = app_state()?;
+    let user = auth::require(&state, Permission::FrontDesk).await?;
+    list_for(&state, &user, use_locale(), &office, &status, &mine, "list").await
+}
+
+/// The list `user` may see: the CSV export reads the same rows, masked the
+/// same way.
+pub async fn list_for(
+    state: &AppState,
+    user: &StaffUser,
+    locale: Locale,
+    office: &str,
+    status: &str,
+    mine: &str,
+    via: &str,
+) -> Result<CaseList, AppError> {
+    let offices = desk::offices_among(&state.pool, &user.office_ids).await?;
+    let ids = if office.trim().is_empty() {
+        offices.iter().map(|o| o.id).collect::<Vec<_>>()
+    } else {
+        let o = desk::office_by_slug(&state.pool, office.trim())
+            .await?
+            .ok_or(AppError::NotFound)?;
+        auth::require_office(user, o.id)?;
+        vec![o.id]
+    };
+    let status =
+        match status.trim() {
+            "" => None,
+            raw => Some(CaseStatus::parse(raw).ok_or_else(|| {
+                AppError::invalid("status", ValidationCode::InvalidChoice, locale)
+            })?),
+        };
+    let today = today_vn();
+    let rows = repo::list(
+        &state.pool,
+        &ids,
+        status.map_or("", CaseStatus::as_str),
+        flag(mine).then_some(user.id),
+        today,
+    )
+    .await?;
+    let shown: Vec<&CaseRow> = rows
+        .iter()
+        .filter(|r| r.kind == CaseKind::Denunciation.as_str() && sees_identity(user, r))
+        .collect();
+    audit_identity(state, user, &shown, via).await?;
+    Ok(CaseList {
+        offices: offices.iter().map(|o| office_choice(o, locale)).collect(),
+        office: office.trim().to_owned(),
+        status,
+        cases: rows
+            .iter()
+            .map(|r| summary_of(r, user, locale, today))
+            .collect(),
+        can_manage: user.role.may(Permission::Cases),
+    })
+}
+
+pub(super) async fn detail_of(
+    state: &AppState,
+    row: &CaseRow,
+    user: &StaffUser,
+    locale: Locale,
+) -> Result<CaseDetail, AppError> {
+    let (kind, status) = parse_status(row)?;
+    let visible = sees_identity(user, row);
+    if visible && kind == CaseKind::Denunciation {
+        audit_identity(state, user, &[row], "case").await?;
+    }
+    let events = repo::events(&state.pool, row.id, false).await?;
+    let extensions: Vec<i32> = events
+        .iter()
+        .filter(|e| e.event == "extended")
+        .filter_map(|e| e.extension_days)
+        .collect();
+    let holidays = repo::holidays(&state.pool).await?;
+    let due = deadline::due(status, &clock(row, kind, &extensions), &holidays);
+    let (days_left, overdue) = standing(row.due_on, today_vn());
+    let can_manage = user.role.may(Permission::Cases);
+    let officers = repo::officers(&state.pool, row.office_id).await?;
+    let assigned = row
+        .assigned_to
+        .and_then(|id| officers.iter().find(|o| o.id == id))
+        .map(|o| OfficerChoice {
+            email: o.email.clone(),
+            name: o.display_name.clone(),
+        })
+        .or_else(|| {
+            row.assigned_name.clone().map(|name| OfficerChoice {
+                email: String::new(),
+                name,
+            })
+        });
+    Ok(CaseDetail {
+        code: row.code.clone(),
+        kind,
+        status,
+        status_label: status_text(status, locale).to_owned(),
+        summary: row.summary.clone(),
+        channel: Channel::parse(&row.channel).unwrap_or(Channel::Reception),
+        received_on: ymd(row.received_on),
+        office: match (locale, &row.office_name_en) {
+            (Locale::en, Some(en)) => en.clone(),
+            _ => row.office_name_vi.clone(),
+        },
+        booking_code: row.booking_code.clone(),
+        agency: agency(row),
+        assigned,
+        complexity: Complexity::parse(&row.complexity).unwrap_or(Complexity::Normal),
+        remote_area: row.remote_area,
+        due_on: row.due_on.map(ymd),
+        due_rule: due.map(|d| d.cite.to_owned()),
+        days_left,
+        overdue,
+        contact: contact(row, visible, locale),
+        notify: row.notify,
+        timeline: events
+            .iter()
+            .filter_map(|e| {
+                let status = CaseStatus::parse(&e.status)?;
+                Some(StaffEvent {
+                    at: rfc3339(e.at),
+                    actor: e.actor_name.clone(),
+                    event: e.event.clone(),
+                    status,
+                    label: step_label(&e.event, status, e.due_on, locale),
+                    public: e.public,
+                    public_note: e.public_note.clone(),
+                    internal_note: e.internal_note.clone(),
+                    extension_days: e.extension_days,
+                    due_on: e.due_on.map(ymd),
+                })
+            })
+            .collect(),
+        next: if can_manage {
+            status.next(kind)
+        } else {
+            Vec::new()
+        },
+        officers: if can_manage {
+            officers
+                .iter()
+                .map(|o| OfficerChoice {
+                    email: o.email.clone(),
+                    name: o.display_name.clone(),
+                })
+                .collect()
+        } else {
+            Vec::new()
+        },
+        can_manage,
+    })
+}
+
+/// `GET /api/staff/cases/case`.
+pub async fn detail(code: String) -> Result<CaseDetail, AppError> {
+    let state = app_state()?;
+    let locale = use_locale();
+    let user = auth::require(&state, Permission::FrontDesk).await?;
+    let code = parse_code(&code, locale)?;
+    let row = repo::by_code(&state.pool, code.as_str())
+        .await?
+        .ok_or(AppError::NotFound)?;
+    auth::require_office(&user, row.office_id)?;
+    detail_of(&state, &row, &user, locale).await
+}
