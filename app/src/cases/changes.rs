@@ -3,7 +3,7 @@
 //! its timeline entry, its audit row and the citizen's e-mail together.
 
 use super::clock::{clock, dmy, today_vn};
-use super::form::{nfc, note_field, parse_code};
+use super::form::{choice, nfc, note_field, parse_code};
 use super::notify::{self, row_locale};
 use super::reading::detail_of;
 use super::repo::{self, CaseRow};
@@ -91,14 +91,7 @@ pub async fn update_status(
     let user = auth::require(&state, Permission::Cases).await?;
     let mut f = Fields::new(locale);
     let code = f.check("code", TrackingCode::parse(&code));
-    let to = f.check(
-        "status",
-        if status.trim().is_empty() {
-            Err(ValidationCode::Required)
-        } else {
-            CaseStatus::parse(&status).ok_or(ValidationCode::InvalidChoice)
-        },
-    );
+    let to = f.check("status", choice(&status, CaseStatus::parse));
     let public_note = f.check("public_note", note_field(&public_note));
     let internal_note = f.check("internal_note", note_field(&internal_note));
     let agency_name = nfc(agency_name.trim());
@@ -266,13 +259,7 @@ pub async fn extend(
     let user = auth::require(&state, Permission::Cases).await?;
     let mut f = Fields::new(locale);
     let code = f.check("code", TrackingCode::parse(&code));
-    let complexity = f.check(
-        "complexity",
-        match complexity.trim() {
-            "" => Err(ValidationCode::Required),
-            raw => Complexity::parse(raw).ok_or(ValidationCode::InvalidChoice),
-        },
-    );
+    let complexity = f.check("complexity", choice(&complexity, Complexity::parse));
     let days = f.check(
         "days",
         match days.trim() {

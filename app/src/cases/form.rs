@@ -34,12 +34,17 @@ pub(super) fn note_field(raw: &str) -> Result<String, ValidationCode> {
     }
 }
 
-pub(super) fn kind_field(raw: &str) -> Result<CaseKind, ValidationCode> {
+/// A required choice: one of the names `parse` knows.
+pub(super) fn choice<T>(raw: &str, parse: impl Fn(&str) -> Option<T>) -> Result<T, ValidationCode> {
     if raw.trim().is_empty() {
         Err(ValidationCode::Required)
     } else {
-        CaseKind::parse(raw).ok_or(ValidationCode::InvalidChoice)
+        parse(raw).ok_or(ValidationCode::InvalidChoice)
     }
+}
+
+pub(super) fn kind_field(raw: &str) -> Result<CaseKind, ValidationCode> {
+    choice(raw, CaseKind::parse)
 }
 
 pub(super) fn received_field(raw: &str, today: NaiveDate) -> Result<NaiveDate, ValidationCode> {

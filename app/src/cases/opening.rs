@@ -4,7 +4,7 @@
 use super::changes::queue_mail;
 use super::clock::today_vn;
 use super::deadline::Clock;
-use super::form::{flag, kind_field, nfc, received_field};
+use super::form::{choice, flag, kind_field, nfc, received_field};
 use super::notify::row_locale;
 use super::repo;
 use super::{
@@ -236,14 +236,7 @@ async fn by_hand(
     if flag(&form.notify) && email.is_none() && form.email.trim().is_empty() {
         f.push("email", ValidationCode::Required);
     }
-    let channel = f.check(
-        "channel",
-        if form.channel.trim().is_empty() {
-            Err(ValidationCode::Required)
-        } else {
-            Channel::parse(&form.channel).ok_or(ValidationCode::InvalidChoice)
-        },
-    );
+    let channel = f.check("channel", choice(&form.channel, Channel::parse));
     let received_on = f.check("received_on", received_field(&form.received_on, today));
     f.finish()?;
     let (
