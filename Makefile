@@ -25,7 +25,7 @@ lighthouse:
 
 ## Stop the private development PostgreSQL cluster (.data/postgres)
 db-stop:
-	@bash -c 'source scripts/lib.sh && pg_stop "$$ROOT/.data/postgres"'
+	@bash -c 'source scripts/lib.sh && if [ -e "$$ROOT/.data/postgres" ]; then pg_stop "$$(readlink -f "$$ROOT/.data/postgres")"; fi'
 
 ## Delete the private development cluster and all its data
 db-wipe: db-stop

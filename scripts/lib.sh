@@ -107,19 +107,22 @@ wait_http() {
 }
 
 # The development cluster lives in .data/postgres. When the `postgres` user
-# cannot reach the project folder (a clone under /root, say), .data/postgres
-# is a link to a folder it can reach.
+# cannot reach the project folder (a clone under root's 0700 home, say),
+# .data/postgres is a link to a folder it can reach. Prints the path to give
+# initdb and pg_ctl: the link's target, since a path through the link still
+# runs through the folder postgres cannot enter.
 dev_cluster_dir() {
   local dir="$ROOT/.data/postgres"
   mkdir -p "$ROOT/.data"
-  if [ "$(id -u)" = 0 ] && [ ! -e "$dir" ] && ! runuser -u postgres -- test -x "$ROOT/.data"; then
+  if [ "$(id -u)" = 0 ] && [ ! -e "$dir" ] && [ ! -L "$dir" ] \
+     && ! runuser -u postgres -- test -x "$ROOT/.data"; then
     local elsewhere
     elsewhere="/var/tmp/tiepdan-postgres-$(printf '%s' "$ROOT" | cksum | cut -d' ' -f1)"
     mkdir -p "$elsewhere"
     ln -s "$elsewhere" "$dir"
     say "The postgres user cannot reach $ROOT; the cluster lives in $elsewhere"
   fi
-  echo "$dir"
+  readlink -f "$dir"
 }
 
 # The environment cargo-leptos gives its builds (from [[workspace.metadata.leptos]]).

@@ -45,6 +45,16 @@ fi
 # per test, the browser tests use tiepdan_e2e.
 PG_ADMIN_URL="$DATABASE_URL"
 
+say "Script tests (scripts/tests)"
+for t in "$ROOT"/scripts/tests/*.sh; do
+  bash "$t"
+  case $? in
+    0) passed=$((passed + 1)) ;;
+    2) ;; # skipped on this machine (the script says why)
+    *) failed=$((failed + 1)); step_failed "$(basename "$t")" ;;
+  esac
+done
+
 say "Building the release site"
 cargo leptos build --release --precompress --cargo-locked 2>&1 | tee "$WORK/build.log"
 [ "${PIPESTATUS[0]}" = 0 ] || step_failed "cargo leptos build"
