@@ -1,7 +1,7 @@
 # The two commands a newcomer needs: `make run` and `make test`.
 # Everything else here is for day-to-day development.
 
-.PHONY: run test size bench lighthouse db-stop db-wipe prepare
+.PHONY: run test size bench flood lighthouse db-stop db-wipe prepare
 
 ## Set up and serve the app with demo data at http://127.0.0.1:3000
 run:
@@ -18,6 +18,10 @@ size:
 ## Booking load (64 clients) against pgbench on one private cluster, and the booking page's bundle size
 bench:
 	@scripts/bench.sh
+
+## Peak memory of a release server under 200 simultaneous sign-ins (needs the release build)
+flood:
+	@scripts/signin-flood.sh
 
 ## Lighthouse (phone profile) on the public pages of a running server (BASE_URL)
 lighthouse:

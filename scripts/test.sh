@@ -70,6 +70,16 @@ read -r rp rf < <(awk '/^test result:/ { for (i = 1; i <= NF; i++) { if ($(i+1) 
 passed=$((passed + rp)); failed=$((failed + rf))
 say "Rust: $rp passed, $rf failed"
 
+say "Sign-in flood: peak memory of a release server (scripts/signin-flood.sh)"
+flood_db=$(printf '%s' "$PG_ADMIN_URL" | sed -E 's#^(postgres(ql)?://[^/]*/)[^?]*#\1tiepdan_flood#')
+pg_create_db "$PG_ADMIN_URL" tiepdan_flood
+FLOOD_DATABASE_URL="$flood_db" "$ROOT/scripts/signin-flood.sh" 2>&1 | tee "$WORK/flood.log"
+if [ "${PIPESTATUS[0]}" = 0 ]; then
+  passed=$((passed + 1))
+else
+  failed=$((failed + 1)); step_failed "sign-in flood"
+fi
+
 say "Browser tests"
 e2e_db_url=$(printf '%s' "$PG_ADMIN_URL" | sed -E 's#^(postgres(ql)?://[^/]*/)[^?]*#\1tiepdan_e2e#')
 pg_create_db "$PG_ADMIN_URL" tiepdan_e2e
@@ -91,7 +101,7 @@ export_server_env() {
 PIDS+=($!)
 pw_passed=0; pw_failed=0
 if wait_http "http://127.0.0.1:$app_port/readyz" 60; then
-  (cd end2end && BASE_URL="http://127.0.0.1:$app_port" MAIL_DIR="$WORK/mail" \
+  (cd end2end && BASE_URL="http://127.0.0.1:$app_port" MAIL_DIR="$WORK/mail" E2E_DATABASE_URL="$e2e_db_url" \
      PLAYWRIGHT_JSON="$WORK/playwright.json" npx playwright test) || step_failed "playwright"
   if [ -f "$WORK/playwright.json" ]; then
     read -r pw_passed pw_failed < <(node -e '

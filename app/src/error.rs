@@ -36,6 +36,16 @@ pub enum AppError {
     /// Too many attempts from this address or for this record (HTTP 429).
     #[error("rate limited")]
     RateLimited { retry_after_secs: u32 },
+    /// The request body is larger than the endpoint takes (HTTP 413).
+    #[error("payload too large")]
+    PayloadTooLarge,
+    /// The request body arrived too slowly (HTTP 408).
+    #[error("request timeout")]
+    Timeout,
+    /// The service cannot answer right now: the database is out of reach,
+    /// the server is starting, or it is at its limit of work (HTTP 503).
+    #[error("unavailable")]
+    Unavailable { retry_after_secs: u32 },
     /// Anything else (HTTP 500). The cause is in the server log only.
     #[error("internal error")]
     Internal,
@@ -69,6 +79,9 @@ enum Kind {
     NotFound,
     Conflict,
     RateLimited,
+    PayloadTooLarge,
+    Timeout,
+    Unavailable,
     Internal,
     Network,
 }
@@ -87,6 +100,11 @@ impl From<WireError> for AppError {
                 reason: wire.reason,
             },
             Kind::RateLimited => Self::RateLimited {
+                retry_after_secs: wire.retry_after_secs,
+            },
+            Kind::PayloadTooLarge => Self::PayloadTooLarge,
+            Kind::Timeout => Self::Timeout,
+            Kind::Unavailable => Self::Unavailable {
                 retry_after_secs: wire.retry_after_secs,
             },
             Kind::Internal => Self::Internal,
@@ -112,6 +130,10 @@ pub enum ConflictReason {
     InvalidTransition,
     /// A slot would get fewer places than the bookings it holds.
     CapacityBelowTaken,
+    /// Check-in is only on the day of the appointment.
+    NotToday,
+    /// A no-show only once the appointment has begun.
+    NotYetBegun,
 }
 
 impl ConflictReason {
@@ -123,6 +145,8 @@ impl ConflictReason {
             Self::TooLate => td_string!(locale, errors.too_late),
             Self::InvalidTransition => td_string!(locale, errors.invalid_transition),
             Self::CapacityBelowTaken => td_string!(locale, errors.capacity_below_taken),
+            Self::NotToday => td_string!(locale, errors.not_today),
+            Self::NotYetBegun => td_string!(locale, errors.not_yet_begun),
         }
     }
 }
@@ -278,6 +302,9 @@ impl AppError {
             Self::NotFound => 404,
             Self::Conflict { .. } => 409,
             Self::RateLimited { .. } => 429,
+            Self::PayloadTooLarge => 413,
+            Self::Timeout => 408,
+            Self::Unavailable { .. } => 503,
             Self::Internal | Self::Network => 500,
         }
     }
@@ -303,6 +330,9 @@ impl AppError {
             Self::NotFound => td_string!(locale, errors.not_found),
             Self::Conflict { reason } => reason.message(locale),
             Self::RateLimited { .. } => td_string!(locale, errors.rate_limited),
+            Self::PayloadTooLarge => td_string!(locale, errors.payload_too_large),
+            Self::Timeout => td_string!(locale, errors.timeout),
+            Self::Unavailable { .. } => td_string!(locale, errors.unavailable),
             Self::Internal => td_string!(locale, errors.internal),
             Self::Network => td_string!(locale, errors.network),
         }
@@ -316,8 +346,20 @@ impl FromServerFnError for AppError {
         let error = match value {
             // The arguments could not be read: the client sent something malformed.
             ServerFnErrorErr::Args(_) | ServerFnErrorErr::MissingArg(_) => Self::BadRequest,
+            // On the server, the request body could not be read: over the
+            // body limit, or cut off. Either way the client's doing.
+            #[cfg(feature = "ssr")]
+            ServerFnErrorErr::Deserialization(message) => {
+                if message.contains("length limit exceeded") {
+                    Self::PayloadTooLarge
+                } else {
+                    Self::BadRequest
+                }
+            }
             // Only the browser sees these: the request never got an answer it could read.
-            ServerFnErrorErr::Request(_) | ServerFnErrorErr::Deserialization(_) => Self::Network,
+            #[cfg(not(feature = "ssr"))]
+            ServerFnErrorErr::Deserialization(_) => Self::Network,
+            ServerFnErrorErr::Request(_) => Self::Network,
             other => {
                 #[cfg(feature = "ssr")]
                 tracing::error!(error = %other, "server function failed in the framework");
@@ -363,6 +405,11 @@ mod tests {
             AppError::RateLimited {
                 retry_after_secs: 90,
             },
+            AppError::PayloadTooLarge,
+            AppError::Timeout,
+            AppError::Unavailable {
+                retry_after_secs: 5,
+            },
             AppError::Internal,
             AppError::Network,
         ];
@@ -395,6 +442,14 @@ mod tests {
                     retry_after_secs: 60,
                 },
                 429,
+            ),
+            (AppError::PayloadTooLarge, 413),
+            (AppError::Timeout, 408),
+            (
+                AppError::Unavailable {
+                    retry_after_secs: 5,
+                },
+                503,
             ),
             (AppError::Internal, 500),
         ];

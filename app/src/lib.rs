@@ -17,6 +17,8 @@ mod generated {
 pub use generated::i18n;
 pub mod layout;
 pub mod locale;
+#[cfg(feature = "ssr")]
+pub mod mailing;
 pub mod offices;
 pub mod pages;
 pub mod reports;

@@ -5,8 +5,9 @@ use crate::layout::{Footer, Header};
 use crate::locale::use_locale;
 use crate::pages::{
     AccountsPage, AuditPage, BookingPage, CasePage, CasesPage, CodePage, ContactPage, DeskPage,
-    EnrollPage, HomePage, ManagePage, NotFound, PasswordPage, PrivacyPage, RecoveryCodesPage,
-    ReportsPage, SchedulePage, SetPasswordPage, SignInPage, TrackPage,
+    EnrollPage, HomePage, MailPage, ManagePage, NotFound, PasswordPage, PrivacyPage,
+    RecoveryCodesPage, ReportsPage, SchedulePage, SetPasswordPage, SignInPage, TrackEmailPage,
+    TrackPage,
 };
 use leptos::prelude::*;
 use leptos_i18n::Locale as _;
@@ -61,6 +62,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/book/:office") view=BookingPage ssr=SsrMode::Async />
                     <Route path=path!("/my-booking") view=ManagePage ssr=SsrMode::Async />
                     <Route path=path!("/track") view=TrackPage ssr=SsrMode::Async />
+                    <Route path=path!("/track/email") view=TrackEmailPage ssr=SsrMode::Async />
                     <Route path=path!("/staff/cases") view=CasesPage ssr=SsrMode::Async />
                     <Route path=path!("/staff/cases/view") view=CasePage ssr=SsrMode::Async />
                     <Route path=path!("/staff/reports") view=ReportsPage ssr=SsrMode::Async />
@@ -69,6 +71,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/staff") view=DeskPage ssr=SsrMode::Async />
                     <Route path=path!("/staff/sign-in") view=SignInPage ssr=SsrMode::Async />
                     <Route path=path!("/staff/audit") view=AuditPage ssr=SsrMode::Async />
+                    <Route path=path!("/staff/mail") view=MailPage ssr=SsrMode::Async />
                     <Route path=path!("/staff/schedule") view=SchedulePage ssr=SsrMode::Async />
                     <Route path=path!("/staff/sign-in/code") view=CodePage ssr=SsrMode::Async />
                     <Route path=path!("/staff/sign-in/enroll") view=EnrollPage ssr=SsrMode::Async />

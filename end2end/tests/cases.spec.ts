@@ -1,6 +1,6 @@
 import AxeBuilder from "@axe-core/playwright";
 import { expect, test, type APIRequestContext, type Browser, type Page } from "@playwright/test";
-import { uniqueCitizenId, waitForMail } from "./helpers";
+import { theDayComes, todayVN, uniqueCitizenId, waitForMail } from "./helpers";
 
 const OFFICE = "tw-ha-noi";
 const OFFICER = "canbo@tiepdan.local";
@@ -96,6 +96,9 @@ test.describe("cases", () => {
     await signIn(page, OFFICER);
     await page.goto(`/staff?office=${OFFICE}&date=${booking.date}`);
     await page.locator(`#p-${booking.code}`).getByRole("button", { name: /^Xác nhận/ }).click();
+    await expect(page.locator(`#s-${booking.code} .status`)).toHaveText("Đã xác nhận");
+    theDayComes(booking.code);
+    await page.goto(`/staff?office=${OFFICE}&date=${todayVN()}`);
     await page.locator(`#s-${booking.code}`).getByRole("button", { name: /^Đã đến/ }).click();
     await expect(page.locator(`#s-${booking.code} .status`)).toHaveText("Đã đến");
     const card = page.locator(`#s-${booking.code}`);
@@ -157,8 +160,10 @@ test.describe("cases", () => {
     await page.getByRole("button", { name: "Mở hồ sơ" }).click();
     await expect(page).toHaveURL(/\/staff\/cases\/view\?code=/);
     const code = (await page.locator("h1 .ticket__code").getAttribute("data-code"))!;
-    // The officer who opened it handles it, so sees the denouncer.
-    await expect(page.locator(".case-contact")).toContainText("Vũ Văn Khánh");
+    // A denunciation waits for a supervisor to assign it: until then not
+    // even the officer who typed it in sees the denouncer.
+    await expect(page.locator(".case-contact")).toContainText("[Được bảo mật]");
+    await expect(page.locator("main")).not.toContainText("Vũ Văn Khánh");
     await expectNoAxeViolations(page);
     await moveCase(page, "Đang xem xét, phân loại", "Đơn đang được phân loại.", "Xác minh chữ ký");
 
@@ -181,7 +186,16 @@ test.describe("cases", () => {
     const email = `case-e2e-${citizenId}@example.vn`;
     await phone.getByLabel(/^E-mail/).fill(email);
     await phone.getByRole("button", { name: "Nhận e-mail ở mỗi bước" }).click();
-    await expect(phone.getByRole("status")).toHaveText("Đã lưu lựa chọn của ông/bà.");
+    // A new address is taken once it confirms, through a link sent to it.
+    await expect(phone.getByRole("status")).toContainText("Đã gửi đường dẫn xác nhận");
+    await expect(phone.locator("#notify")).toContainText("Ông/bà chưa đăng ký nhận e-mail.");
+    const confirm = await waitForMail(email, "xác nhận e-mail");
+    const link = confirm.text!.split(/\s+/).find((w) => w.includes("/track/email?t="))!;
+    await phone.goto(link);
+    await expectNoAxeViolations(phone);
+    await phone.getByRole("button", { name: "Xác nhận địa chỉ này" }).click();
+    await expect(phone).toHaveURL(/\/track\?t=.*email_confirmed=1/);
+    await expect(phone.getByRole("status")).toHaveText("Đã xác nhận địa chỉ e-mail mới.");
     await expect(phone.locator("#notify")).toContainText("Ông/bà đang nhận e-mail ở mỗi bước.");
 
     await moveCase(page, "Đã thụ lý", "Đơn tố cáo đã được thụ lý.", "");

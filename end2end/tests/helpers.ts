@@ -79,3 +79,31 @@ export function totp(secret: string, at = Date.now()): string {
   const n = ((h[o] & 0x7f) << 24) | (h[o + 1] << 16) | (h[o + 2] << 8) | h[o + 3];
   return String(n % 1_000_000).padStart(6, "0");
 }
+
+import { execFileSync } from "node:child_process";
+
+/** Today in Vietnam, `YYYY-MM-DD`. */
+export function todayVN(): string {
+  return new Intl.DateTimeFormat("en-CA", { timeZone: "Asia/Ho_Chi_Minh" }).format(new Date());
+}
+
+/** The appointment's day comes: test set-up only (psql on the test
+ * database, `E2E_DATABASE_URL` from `make test`). The booking moves to a
+ * slot of its own that began a minute ago, so the desk may check it in;
+ * nothing else of the day changes for the other tests. */
+export function theDayComes(code: string) {
+  const db = process.env.E2E_DATABASE_URL;
+  if (!db) throw new Error("E2E_DATABASE_URL is not set: run through `make test`");
+  if (!/^[2-9A-HJ-NP-Z]{10}$/.test(code)) throw new Error(`not a booking code: ${code}`);
+  const sql = `
+    WITH b AS (SELECT id, office_id, slot_id FROM bookings WHERE code = :'code'),
+    s AS (
+      INSERT INTO slots (office_id, starts_at, ends_at, capacity, taken)
+      SELECT office_id, now() - interval '1 minute', now() + interval '29 minutes', 1, 1 FROM b
+      RETURNING id
+    ),
+    freed AS (UPDATE slots SET taken = taken - 1 WHERE id = (SELECT slot_id FROM b))
+    UPDATE bookings SET slot_id = (SELECT id FROM s) WHERE id = (SELECT id FROM b);
+  `;
+  execFileSync("psql", [db, "-v", "ON_ERROR_STOP=1", "-v", `code=${code}`, "-q"], { input: sql });
+}

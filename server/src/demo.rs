@@ -77,6 +77,11 @@ const OFFICES: &[DemoOffice] = &[
 const STAFF: &[(&str, &str, &str)] = &[
     ("letan@tiepdan.local", "Lễ tân (demo)", "receptionist"),
     ("canbo@tiepdan.local", "Cán bộ xử lý đơn (demo)", "officer"),
+    (
+        "truong@tiepdan.local",
+        "Trưởng nhóm xử lý đơn (demo)",
+        "supervisor",
+    ),
     ("quantri@tiepdan.local", "Quản trị hệ thống (demo)", "admin"),
 ];
 

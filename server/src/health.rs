@@ -1,6 +1,7 @@
 //! Probes for load balancers and orchestrators.
 
-use app::ssr::{db, AppState};
+use crate::routes::ServerState;
+use app::ssr::db;
 use axum::{extract::State, http::StatusCode};
 
 /// `/healthz`: the process is alive and answering.
@@ -8,9 +9,12 @@ pub async fn alive() -> &'static str {
     "ok"
 }
 
-/// `/readyz`: this instance can serve requests, i.e. the database answers.
-pub async fn ready(State(state): State<AppState>) -> (StatusCode, &'static str) {
-    if db::ping(&state.pool).await {
+/// `/readyz`: this instance can serve requests: it has applied the
+/// migrations and the database answers.
+pub async fn ready(State(state): State<ServerState>) -> (StatusCode, &'static str) {
+    if !state.readiness.is_ready() {
+        (StatusCode::SERVICE_UNAVAILABLE, "starting")
+    } else if db::ping(&state.app.pool).await {
         (StatusCode::OK, "ready")
     } else {
         (StatusCode::SERVICE_UNAVAILABLE, "database unreachable")

@@ -7,16 +7,19 @@
 #![recursion_limit = "256"]
 
 pub mod assets;
+pub mod bounds;
 pub mod calendar;
 pub mod demo;
 pub mod downloads;
 pub mod health;
 pub mod http_layers;
+pub mod memory;
 pub mod routes;
 pub mod serve;
 pub mod sessions;
 pub mod telemetry;
+pub mod unavailable;
 pub mod workers;
 
-pub use routes::router;
+pub use routes::{router, router_with};
 pub use serve::serve;

@@ -1,14 +1,16 @@
 //! The router: pages, server functions, assets and probes.
 
-use crate::{assets, calendar, downloads, health, http_layers, sessions};
+use crate::unavailable::Readiness;
+use crate::{assets, bounds, calendar, downloads, health, http_layers, sessions};
+use app::error::AppError;
 use app::locale::negotiate;
 use app::shell::{shell, App};
 use app::ssr::AppState;
 use axum::{
     body::Body,
     extract::{FromRef, State},
-    http::{header, request::Parts, Request},
-    response::IntoResponse,
+    http::{header, request::Parts, HeaderValue, Method, Request, StatusCode},
+    response::{IntoResponse, Response},
     routing::{any, get},
     Router,
 };
@@ -20,6 +22,7 @@ use leptos_axum::{generate_route_list, handle_server_fns_with_context, LeptosRou
 pub struct ServerState {
     pub leptos: LeptosOptions,
     pub app: AppState,
+    pub readiness: Readiness,
 }
 
 impl FromRef<ServerState> for LeptosOptions {
@@ -34,13 +37,21 @@ impl FromRef<ServerState> for AppState {
     }
 }
 
-/// Builds the complete application router.
+/// Builds the complete application router, ready to serve.
 pub fn router(app: AppState, leptos: LeptosOptions) -> Router {
+    router_with(app, leptos, Readiness::ready())
+}
+
+/// [`router`] for an instance that may still be starting: until `readiness`
+/// says so, everything but the probes and static files is answered 503.
+pub fn router_with(app: AppState, leptos: LeptosOptions, readiness: Readiness) -> Router {
     let state = ServerState {
         leptos: leptos.clone(),
         app: app.clone(),
+        readiness: readiness.clone(),
     };
     let auth = sessions::layer(&app);
+    let settings = app.settings.clone();
     let context = move || provide_request_context(&app);
     let routes = generate_route_list(App);
 
@@ -64,7 +75,7 @@ pub fn router(app: AppState, leptos: LeptosOptions) -> Router {
             ServerState,
             _,
         >(context, shell));
-    http_layers::wrap(router.layer(auth)).with_state(state)
+    http_layers::wrap(router.layer(auth), &settings, readiness).with_state(state)
 }
 
 fn public_files(leptos: &LeptosOptions) -> Router<ServerState> {
@@ -89,9 +100,44 @@ fn provide_request_context(app: &AppState) {
     http_layers::content_security_policy();
 }
 
-async fn server_fn_handler(
-    State(state): State<ServerState>,
-    request: Request<Body>,
-) -> impl IntoResponse {
-    handle_server_fns_with_context(move || provide_request_context(&state.app), request).await
+async fn server_fn_handler(State(state): State<ServerState>, request: Request<Body>) -> Response {
+    let methods = server_fn_methods(request.uri().path());
+    if methods.is_empty() {
+        return bounds::error_response(&AppError::NotFound);
+    }
+    if !methods.contains(request.method()) {
+        let mut response = bounds::error_response(&AppError::BadRequest);
+        *response.status_mut() = StatusCode::METHOD_NOT_ALLOWED;
+        let allow = methods
+            .iter()
+            .map(Method::as_str)
+            .collect::<Vec<_>>()
+            .join(", ");
+        if let Ok(value) = HeaderValue::from_str(&allow) {
+            response.headers_mut().insert(header::ALLOW, value);
+        }
+        return response;
+    }
+    handle_server_fns_with_context(move || provide_request_context(&state.app), request)
+        .await
+        .into_response()
+}
+
+/// The methods the server function at `path` answers (none: no such
+/// function). The registry is complete before the first request.
+fn server_fn_methods(path: &str) -> Vec<Method> {
+    use std::collections::HashMap;
+    use std::sync::OnceLock;
+    static REGISTRY: OnceLock<HashMap<&'static str, Vec<Method>>> = OnceLock::new();
+    REGISTRY
+        .get_or_init(|| {
+            let mut map: HashMap<&'static str, Vec<Method>> = HashMap::new();
+            for (path, method) in leptos::server_fn::axum::server_fn_paths() {
+                map.entry(path).or_default().push(method);
+            }
+            map
+        })
+        .get(path)
+        .cloned()
+        .unwrap_or_default()
 }

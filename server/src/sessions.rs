@@ -41,7 +41,7 @@ pub fn layer(state: &AppState) -> AuthLayer {
         .with_expiry(Expiry::OnInactivity(
             tower_sessions::cookie::time::Duration::minutes(idle),
         ));
-    AuthManagerLayerBuilder::new(StaffBackend::new(state.pool.clone()), sessions).build()
+    AuthManagerLayerBuilder::new(StaffBackend::new(state), sessions).build()
 }
 
 /// Sessions in the `staff_sessions` table: the record's data as JSON, its

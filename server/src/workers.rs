@@ -2,56 +2,74 @@
 //! slots, reminders and rate-limit counters up to date. All of it is safe
 //! to run on any number of instances at once (see each function's notes).
 
-use app::booking::{drafts, notify, repo, schedule};
+use app::booking::{drafts, repo, schedule};
 use app::cases::digest;
-use app::ssr::{limits, outbox, AppState};
+use app::ssr::{limits, AppState};
 use chrono::Timelike;
 use std::time::Duration;
+use tokio::sync::watch;
 
 /// Vietnam hour from which the day's case digest goes out.
 const DIGEST_HOUR: u32 = 7;
 
-/// Messages one outbox round takes.
-const BATCH: i64 = 20;
-
-/// Starts the workers; they stop with the runtime.
-pub fn spawn(state: AppState) {
-    spawn_outbox(state.clone());
-    tokio::spawn(maintenance_loop(state));
+/// Runs the workers until `stop` turns true; a message being sent or a
+/// maintenance pass under way finishes first.
+pub async fn run(state: AppState, stop: watch::Receiver<bool>) {
+    tokio::join!(
+        outbox_loop(state.clone(), stop.clone()),
+        maintenance_loop(state, stop)
+    );
 }
 
-/// Starts only the outbox sender.
+/// Starts only the outbox sender, for as long as the runtime lives (tests).
 pub fn spawn_outbox(state: AppState) {
-    tokio::spawn(outbox_loop(state));
+    let (keep, stop) = watch::channel(false);
+    tokio::spawn(async move {
+        outbox_loop(state, stop).await;
+        drop(keep);
+    });
 }
 
-async fn outbox_loop(state: AppState) {
-    let idle = Duration::from_millis(state.settings.outbox_poll_ms.max(50));
-    // A closed pool means the server is shutting down.
-    while !state.pool.is_closed() {
-        match outbox::deliver_due(&state.pool, &state.mailer, BATCH).await {
-            // A full batch: there may be more waiting.
-            Ok(round) if round.sent + round.retried + round.failed == BATCH as usize => continue,
-            Ok(_) => {}
-            Err(e) => tracing::warn!(error = %e, "outbox round failed"),
-        }
-        tokio::time::sleep(idle).await;
+/// Waits `period`, or until told to stop (`false` then).
+async fn pause(period: Duration, stop: &mut watch::Receiver<bool>) -> bool {
+    if *stop.borrow() {
+        return false;
+    }
+    tokio::select! {
+        () = tokio::time::sleep(period) => !*stop.borrow(),
+        changed = stop.changed() => changed.is_ok() && !*stop.borrow(),
     }
 }
 
-async fn maintenance_loop(state: AppState) {
+async fn outbox_loop(state: AppState, mut stop: watch::Receiver<bool>) {
+    let idle = Duration::from_millis(state.settings.outbox_poll_ms.max(50));
+    loop {
+        if *stop.borrow() {
+            return;
+        }
+        match app::mailing::deliver_next(&state).await {
+            // One sent or retried: there may be more waiting.
+            Ok(true) => continue,
+            Ok(false) => {}
+            Err(e) => tracing::warn!(error = %e, "outbox round failed"),
+        }
+        if !pause(idle, &mut stop).await {
+            return;
+        }
+    }
+}
+
+async fn maintenance_loop(state: AppState, mut stop: watch::Receiver<bool>) {
     // `serve` ran one pass at start-up; the next is due a period later.
     let period = Duration::from_secs(600);
-    let mut tick = tokio::time::interval_at(tokio::time::Instant::now() + period, period);
-    loop {
-        tick.tick().await;
+    while pause(period, &mut stop).await {
         maintain(&state).await;
     }
 }
 
 /// One maintenance pass: slots generated ahead, tomorrow's reminders and
-/// today's case digests queued, old form drafts, rate-limit windows and expired staff sessions
-/// dropped.
+/// today's case digests queued, old form drafts, rate-limit windows and
+/// expired staff sessions dropped.
 pub async fn maintain(state: &AppState) {
     match schedule::generate(&state.pool).await {
         Ok(done) => tracing::info!(
@@ -62,11 +80,7 @@ pub async fn maintain(state: &AppState) {
         ),
         Err(e) => tracing::warn!(error = %e, "slot generation failed"),
     }
-    let public_url = state.settings.public_url.clone();
-    let mail = move |b: &repo::BookingRow, token: &str| {
-        notify::message(notify::MailKind::Reminder, b, &public_url, token)
-    };
-    match repo::queue_reminders(&state.pool, &mail).await {
+    match repo::queue_reminders(&state.pool).await {
         Ok(n) if n > 0 => tracing::info!(count = n, "reminders queued"),
         Ok(_) => {}
         Err(e) => tracing::warn!(error = %e, "queueing reminders failed"),
@@ -74,7 +88,7 @@ pub async fn maintain(state: &AppState) {
     let now = chrono::Utc::now().with_timezone(&chrono_tz::Asia::Ho_Chi_Minh);
     // The officers' deadline e-mail, once a day from the start of office hours.
     if now.hour() >= DIGEST_HOUR {
-        match digest::queue(&state.pool, &state.settings.public_url, now.date_naive()).await {
+        match digest::queue(&state.pool, now.date_naive()).await {
             Ok(n) if n > 0 => tracing::info!(count = n, "case digests queued"),
             Ok(_) => {}
             Err(e) => tracing::warn!(error = %e, "queueing case digests failed"),

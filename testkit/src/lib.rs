@@ -6,6 +6,9 @@
 //! because `mailin-embedded` pulls in a second TLS stack (aws-lc) that would
 //! change the features of the app's own dependencies in test builds.
 
+mod proxy;
+pub use proxy::{Target, TcpProxy};
+
 use mailin::{response, Action, Handler, Response, SessionBuilder};
 use std::io::{self, BufRead, BufReader, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
@@ -88,11 +91,13 @@ impl ReceivedMail {
 }
 
 type Inbox = Arc<Mutex<Vec<ReceivedMail>>>;
+type Refused = Arc<Mutex<Vec<String>>>;
 
 /// A running sink. It stops with the test process.
 pub struct SmtpSink {
     addr: SocketAddr,
     inbox: Inbox,
+    refused: Refused,
 }
 
 impl SmtpSink {
@@ -109,8 +114,10 @@ impl SmtpSink {
             std::fs::create_dir_all(dir)?;
         }
         let inbox = Inbox::default();
+        let refused = Refused::default();
         let handler = Recorder {
             inbox: inbox.clone(),
+            refused: refused.clone(),
             dir,
             current: None,
         };
@@ -126,7 +133,26 @@ impl SmtpSink {
                     });
                 }
             })?;
-        Ok(Self { addr, inbox })
+        Ok(Self {
+            addr,
+            inbox,
+            refused,
+        })
+    }
+
+    /// Takes messages to `recipient` again after [`refuse`](Self::refuse).
+    pub fn accept(&self, recipient: &str) {
+        if let Ok(mut refused) = self.refused.lock() {
+            refused.retain(|r| !r.eq_ignore_ascii_case(recipient));
+        }
+    }
+
+    /// From now on every message to `recipient` is refused with a
+    /// temporary failure (`451`), as a mail server that is down for them.
+    pub fn refuse(&self, recipient: &str) {
+        if let Ok(mut refused) = self.refused.lock() {
+            refused.push(recipient.to_ascii_lowercase());
+        }
     }
 
     pub fn addr(&self) -> SocketAddr {
@@ -191,11 +217,28 @@ fn converse(stream: TcpStream, handler: Recorder) -> io::Result<()> {
 #[derive(Clone)]
 struct Recorder {
     inbox: Inbox,
+    refused: Refused,
     dir: Option<PathBuf>,
     current: Option<ReceivedMail>,
 }
 
 impl Handler for Recorder {
+    fn rcpt(&mut self, to: &str) -> Response {
+        let refused = self
+            .refused
+            .lock()
+            .map(|r| {
+                r.iter()
+                    .any(|a| a.eq_ignore_ascii_case(to.trim_matches(['<', '>'])))
+            })
+            .unwrap_or(false);
+        if refused {
+            Response::custom(451, "4.3.0 Mailbox temporarily unavailable".to_owned())
+        } else {
+            response::OK
+        }
+    }
+
     fn data_start(&mut self, _domain: &str, from: &str, _is8bit: bool, to: &[String]) -> Response {
         self.current = Some(ReceivedMail {
             envelope_from: from.to_owned(),

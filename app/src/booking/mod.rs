@@ -10,6 +10,8 @@ pub mod code;
 pub mod drafts;
 mod guard;
 #[cfg(feature = "ssr")]
+pub mod notice;
+#[cfg(feature = "ssr")]
 pub mod notify;
 #[cfg(feature = "ssr")]
 pub mod repo;

@@ -1,50 +1,49 @@
 //! The e-mails a booking sends, in the language it was made in, and its
 //! calendar file. Subjects carry the booking code only: never a name, CCCD,
-//! phone or address.
+//! phone or address. A change queues the kind of message
+//! (`notice::queue`); [`render`] writes it when it is sent, with a private link
+//! minted at that moment.
 
-use super::repo::BookingRow;
-use crate::ssr::outbox::Outgoing;
+use super::repo::{self, BookingRow};
+use crate::ssr::mail::Message;
+use crate::ssr::AppState;
 use chrono::{DateTime, Datelike, Utc};
 use chrono_tz::Asia::Ho_Chi_Minh;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum MailKind {
-    Received,
-    Cancelled,
-    Moved,
-    Reminder,
-    /// Staff confirmed the request.
-    Confirmed,
-    /// Staff turned the request down (with the reason).
-    Rejected,
-    /// The office closed the day (with the reason).
-    ClosedByOffice,
-    /// Staff cancelled the booking (with the reason).
-    CancelledByStaff,
-}
-
-impl MailKind {
-    fn as_str(self) -> &'static str {
-        match self {
-            Self::Received => "booking_received",
-            Self::Cancelled => "booking_cancelled",
-            Self::Moved => "booking_moved",
-            Self::Reminder => "booking_reminder",
-            Self::Confirmed => "booking_confirmed",
-            Self::Rejected => "booking_rejected",
-            Self::ClosedByOffice => "booking_closed_by_office",
-            Self::CancelledByStaff => "booking_cancelled_by_staff",
-        }
-    }
-}
+pub use super::notice::MailKind;
 
 /// The private manage link for `token`.
 pub fn manage_url(public_url: &str, token: &str) -> String {
     format!("{public_url}/my-booking?t={token}")
 }
 
+/// The message for `kind` about `booking` as it is now, with a fresh
+/// private link where the message has one; `None` when the booking is gone
+/// or has no e-mail.
+pub async fn render(
+    state: &AppState,
+    kind: MailKind,
+    booking: uuid::Uuid,
+) -> Result<Option<Message>, sqlx::Error> {
+    let Some(b) = repo::by_id(&state.pool, booking).await? else {
+        return Ok(None);
+    };
+    if b.email.is_none() {
+        return Ok(None);
+    }
+    let token = if kind.has_link() {
+        let mut tx = state.pool.begin().await?;
+        let token = repo::issue_token(&mut tx, b.id).await?;
+        tx.commit().await?;
+        token
+    } else {
+        String::new()
+    };
+    Ok(message(kind, &b, &state.settings.public_url, &token))
+}
+
 /// The message for `kind`, or `None` when the citizen gave no e-mail.
-pub fn message(kind: MailKind, b: &BookingRow, public_url: &str, token: &str) -> Option<Outgoing> {
+pub fn message(kind: MailKind, b: &BookingRow, public_url: &str, token: &str) -> Option<Message> {
     let to = b.email.clone()?;
     let en = b.locale == "en";
     let code = super::BookingCode::parse(&b.code)
@@ -240,10 +239,7 @@ pub fn message(kind: MailKind, b: &BookingRow, public_url: &str, token: &str) ->
         MailKind::Received | MailKind::Moved | MailKind::Confirmed
     )
     .then(|| ics(b, office, address, link.as_deref(), en));
-    Some(Outgoing {
-        kind: kind.as_str(),
-        booking_id: Some(b.id),
-        case_id: None,
+    Some(Message {
         to,
         subject,
         text,

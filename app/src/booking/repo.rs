@@ -3,8 +3,8 @@
 //! updates, the one-active-booking unique index, and status
 //! compare-and-swap.
 
+use super::notice::{self, MailKind};
 use super::{BookingStatus, Topic};
-use crate::ssr::outbox::{self, Outgoing};
 use chrono::{DateTime, Utc};
 use sha2::{Digest, Sha256};
 use sqlx::{PgPool, Postgres, Transaction};
@@ -146,18 +146,10 @@ pub struct Created {
     pub replayed: bool,
 }
 
-/// Builds the e-mails a booking change sends; given the booking and its
-/// private link.
-pub type MailFn<'a> = &'a (dyn Fn(&BookingRow, &str) -> Option<Outgoing> + Send + Sync);
-
 /// Books a slot: claims a place, writes the booking, its first history
 /// event, a private link and the confirmation e-mail, all in one
 /// transaction.
-pub async fn create(
-    pool: &PgPool,
-    new: &NewBooking,
-    mail: MailFn<'_>,
-) -> Result<Created, BookError> {
+pub async fn create(pool: &PgPool, new: &NewBooking) -> Result<Created, BookError> {
     if let Some(found) = replay_by_request(pool, new).await? {
         return Ok(found);
     }
@@ -262,9 +254,7 @@ pub async fn create(
         change_deadline: claimed.change_deadline,
         cancel_reason: None,
     };
-    if let Some(message) = mail(&booking, &token) {
-        outbox::enqueue(&mut tx, &message).await?;
-    }
+    notice::queue(&mut tx, MailKind::Received, id, new.email.is_some()).await?;
     tx.commit().await?;
     Ok(Created {
         booking,
@@ -355,12 +345,7 @@ async fn slot_problem(pool: &PgPool, slot: i64) -> Result<SlotProblem, sqlx::Err
 
 /// Cancels a booking if its status and the notice allow it. A repeated
 /// cancel finds the status already changed and frees nothing.
-pub async fn cancel(
-    pool: &PgPool,
-    id: Uuid,
-    reason: &str,
-    mail: MailFn<'_>,
-) -> Result<BookingRow, BookError> {
+pub async fn cancel(pool: &PgPool, id: Uuid, reason: &str) -> Result<BookingRow, BookError> {
     let mut tx = pool.begin().await?;
     let freed = sqlx::query_scalar!(
         r#"
@@ -395,9 +380,7 @@ pub async fn cancel(
     )
     .await?;
     let booking = by_id_in(&mut tx, id).await?;
-    if let Some(message) = mail(&booking, "") {
-        outbox::enqueue(&mut tx, &message).await?;
-    }
+    notice::queue(&mut tx, MailKind::Cancelled, id, booking.email.is_some()).await?;
     tx.commit().await?;
     Ok(booking)
 }
@@ -406,16 +389,11 @@ pub async fn cancel(
 /// and the old one freed in one transaction, or nothing changes. Both slots
 /// are locked in id order, so concurrent moves cannot deadlock each other;
 /// a deadlock with anything else is retried.
-pub async fn reschedule(
-    pool: &PgPool,
-    id: Uuid,
-    new_slot: i64,
-    mail: MailFn<'_>,
-) -> Result<BookingRow, BookError> {
+pub async fn reschedule(pool: &PgPool, id: Uuid, new_slot: i64) -> Result<BookingRow, BookError> {
     let mut attempt = 0;
     loop {
         attempt += 1;
-        match try_reschedule(pool, id, new_slot, mail).await {
+        match try_reschedule(pool, id, new_slot).await {
             Err(BookError::Db(sqlx::Error::Database(db)))
                 if attempt < 4 && matches!(db.code().as_deref(), Some("40P01" | "40001")) =>
             {
@@ -426,12 +404,7 @@ pub async fn reschedule(
     }
 }
 
-async fn try_reschedule(
-    pool: &PgPool,
-    id: Uuid,
-    new_slot: i64,
-    mail: MailFn<'_>,
-) -> Result<BookingRow, BookError> {
+async fn try_reschedule(pool: &PgPool, id: Uuid, new_slot: i64) -> Result<BookingRow, BookError> {
     let mut tx = pool.begin().await?;
     let current = sqlx::query!(
         r#"
@@ -510,11 +483,8 @@ async fn try_reschedule(
         None,
     )
     .await?;
-    let token = issue_token(&mut tx, id).await?;
     let booking = by_id_in(&mut tx, id).await?;
-    if let Some(message) = mail(&booking, &token) {
-        outbox::enqueue(&mut tx, &message).await?;
-    }
+    notice::queue(&mut tx, MailKind::Moved, id, booking.email.is_some()).await?;
     tx.commit().await?;
     Ok(booking)
 }
@@ -613,10 +583,10 @@ pub(crate) fn token_hash(token: &str) -> [u8; 32] {
 }
 
 /// Queues the day-before reminder of every confirmed booking tomorrow
-/// (Vietnam date) that has an e-mail and none queued yet, each with a fresh
-/// private link whose page cancels in one tap. The `UPDATE … RETURNING`
-/// claims each booking once, however many instances run this.
-pub async fn queue_reminders(pool: &PgPool, mail: MailFn<'_>) -> Result<usize, sqlx::Error> {
+/// (Vietnam date) that has an e-mail and none queued yet; its page cancels
+/// in one tap. The `UPDATE … RETURNING` claims each booking once, however
+/// many instances run this.
+pub async fn queue_reminders(pool: &PgPool) -> Result<usize, sqlx::Error> {
     let mut tx = pool.begin().await?;
     let ids = sqlx::query_scalar!(
         r#"
@@ -634,11 +604,7 @@ pub async fn queue_reminders(pool: &PgPool, mail: MailFn<'_>) -> Result<usize, s
     .fetch_all(&mut *tx)
     .await?;
     for id in &ids {
-        let token = issue_token(&mut tx, *id).await?;
-        let booking = by_id_in(&mut tx, *id).await?;
-        if let Some(message) = mail(&booking, &token) {
-            outbox::enqueue(&mut tx, &message).await?;
-        }
+        notice::queue(&mut tx, MailKind::Reminder, *id, true).await?;
     }
     tx.commit().await?;
     Ok(ids.len())

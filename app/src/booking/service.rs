@@ -2,7 +2,6 @@
 //! apply rate limits, call [`repo`](super::repo), and shape the answer (or
 //! the redirect, for a browser posting a plain form).
 
-use super::notify::{self, MailKind};
 use super::repo::{self, BookError, BookingRow, NewBooking, SlotProblem};
 use super::{drafts, slots};
 use super::{
@@ -12,7 +11,8 @@ use super::{
 use crate::error::{AppError, ConflictReason, Fields, ValidationCode};
 use crate::i18n::Locale;
 use crate::locale::use_locale;
-use crate::ssr::{app_state, client, limits, respond::is_plain_form_post, AppState};
+use crate::ssr::limits::{self, Limit};
+use crate::ssr::{app_state, client, respond::is_plain_form_post, AppState};
 use chrono::{DateTime, Datelike, NaiveDate, SecondsFormat, Utc};
 use chrono_tz::Asia::Ho_Chi_Minh;
 use unicode_normalization::UnicodeNormalization;
@@ -120,13 +120,6 @@ fn book_error(error: BookError, locale: Locale, slot_field: &str) -> AppError {
         },
         BookError::Db(e) => e.into(),
     }
-}
-
-fn mailer(
-    state: &AppState,
-    kind: MailKind,
-) -> impl Fn(&BookingRow, &str) -> Option<crate::ssr::outbox::Outgoing> + Send + Sync + '_ {
-    move |booking, token| notify::message(kind, booking, &state.settings.public_url, token)
 }
 
 fn client_key(state: &AppState, action: &str) -> String {
@@ -242,14 +235,45 @@ async fn take_draft(state: &AppState) -> Option<Draft> {
 async fn create_checked(form: BookingForm) -> Result<BookingCreated, AppError> {
     let state = app_state()?;
     let locale = use_locale();
-    limits::hit(
+    // Every request counts as a booking attempt. It also takes a look-up
+    // attempt, handed back unless the answer is `already_booked`: that answer
+    // tells whether a CCCD holds a booking, so probing CCCDs is throttled
+    // like guessing codes.
+    let book_key = client_key(&state, "book");
+    let claim = limits::claim(
         &state.pool,
-        &client_key(&state, "book"),
-        HOUR,
-        state.settings.booking_attempts_per_hour,
+        &[
+            Limit::new(
+                book_key.clone(),
+                HOUR,
+                state.settings.booking_attempts_per_hour,
+            ),
+            Limit::new(
+                client_key(&state, "lookup"),
+                QUARTER,
+                state.settings.lookup_failures_per_15_min,
+            ),
+        ],
     )
-    .await?;
+    .await?
+    .except(&book_key);
+    let result = create_claimed(&state, locale, form).await;
+    if !matches!(
+        result,
+        Err(AppError::Conflict {
+            reason: ConflictReason::AlreadyBooked
+        })
+    ) {
+        claim.give_back(&state.pool).await?;
+    }
+    result
+}
 
+async fn create_claimed(
+    state: &AppState,
+    locale: Locale,
+    form: BookingForm,
+) -> Result<BookingCreated, AppError> {
     let mut c = Fields::new(locale);
     let slot = c.check("slot_id", slot_id(&form.slot_id));
     let full_name = c.check("full_name", validate::full_name(&nfc(form.full_name)));
@@ -312,8 +336,7 @@ async fn create_checked(form: BookingForm) -> Result<BookingCreated, AppError> {
             .as_deref()
             .and_then(|r| uuid::Uuid::parse_str(r.trim()).ok()),
     };
-    let mail = mailer(&state, MailKind::Received);
-    let created = repo::create(&state.pool, &new, &mail)
+    let created = repo::create(&state.pool, &new)
         .await
         .map_err(|e| book_error(e, locale, "slot_id"))?;
     if is_plain_form_post() {
@@ -338,12 +361,8 @@ async fn authenticate(
     phone: &str,
     token: &str,
 ) -> Result<BookingRow, AppError> {
-    let key = client_key(state, "lookup");
-    let limit = state.settings.lookup_failures_per_15_min;
-    limits::check(&state.pool, &key, QUARTER, limit).await?;
-    let found = if !token.trim().is_empty() {
-        repo::by_token(&state.pool, token.trim()).await?
-    } else {
+    let token = token.trim();
+    let by_code = if token.is_empty() {
         let mut c = Fields::new(locale);
         let code = c.check("code", BookingCode::parse(code));
         let phone = c.check("phone", validate::phone(phone));
@@ -351,17 +370,32 @@ async fn authenticate(
         let (Some(code), Some(phone)) = (code, phone) else {
             return Err(AppError::BadRequest);
         };
-        repo::by_code(&state.pool, code.as_str())
-            .await?
-            .filter(|b| b.phone == phone)
+        Some((code, phone))
+    } else {
+        None
     };
-    match found {
-        Some(booking) => Ok(booking),
-        None => {
-            limits::hit(&state.pool, &key, QUARTER, limit).await?;
-            Err(AppError::NotFound)
-        }
-    }
+    // Counted before the booking is looked at; handed back when it matches.
+    let claim = limits::claim(
+        &state.pool,
+        &[Limit::new(
+            client_key(state, "lookup"),
+            QUARTER,
+            state.settings.lookup_failures_per_15_min,
+        )],
+    )
+    .await?;
+    let found = match by_code {
+        None if token.len() > 128 => None,
+        None => repo::by_token(&state.pool, token).await?,
+        Some((code, phone)) => repo::by_code(&state.pool, code.as_str())
+            .await?
+            .filter(|b| b.phone == phone),
+    };
+    let Some(booking) = found else {
+        return Err(AppError::NotFound);
+    };
+    claim.give_back(&state.pool).await?;
+    Ok(booking)
 }
 
 async fn details(
@@ -460,8 +494,7 @@ pub async fn cancel(
     let reason = c.check("reason", validate::reason(&nfc(reason)));
     c.finish()?;
     let reason = reason.unwrap_or_default();
-    let mail = mailer(&state, MailKind::Cancelled);
-    let cancelled = repo::cancel(&state.pool, booking.id, &reason, &mail)
+    let cancelled = repo::cancel(&state.pool, booking.id, &reason)
         .await
         .map_err(|e| book_error(e, locale, "slot_id"))?;
     redirect_to_manage(&state, &cancelled, &token).await?;
@@ -491,8 +524,7 @@ pub async fn reschedule(
     let Some(slot) = slot else {
         return Err(AppError::BadRequest);
     };
-    let mail = mailer(&state, MailKind::Moved);
-    let moved = repo::reschedule(&state.pool, booking.id, slot, &mail)
+    let moved = repo::reschedule(&state.pool, booking.id, slot)
         .await
         .map_err(|e| book_error(e, locale, "slot_id"))?;
     redirect_to_manage(&state, &moved, &token).await?;

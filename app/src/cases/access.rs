@@ -1,5 +1,7 @@
-//! Who may see a denouncer (Law on Denunciations 2018, art. 9 and 56), the
-//! masked contact everyone else reads, and the audit of every view.
+//! A case's citizen as the reader may see them: the one rule of
+//! [`confidentiality`](crate::staff::confidentiality) applied to a case, the
+//! masked contact everyone else reads, and the audit of every unmasked view
+//! of a denouncer.
 
 use super::repo::CaseRow;
 use super::{CaseKind, Contact};
@@ -8,16 +10,19 @@ use crate::i18n::{td_string, Locale};
 use crate::ssr::AppState;
 use crate::staff::audit::{self, Entry};
 use crate::staff::auth::StaffUser;
-use crate::staff::Role;
+use crate::staff::confidentiality::{self, Matter};
 use serde_json::json;
 
-/// Whether `user` may see this case's citizen unmasked: anyone for a
-/// complaint or petition; for a denunciation only administrators and the
-/// officer handling it (Law on Denunciations 2018, art. 9 and 56).
+/// Whether `user` may see this case's citizen unmasked.
 pub(super) fn sees_identity(user: &StaffUser, row: &CaseRow) -> bool {
-    row.kind != CaseKind::Denunciation.as_str()
-        || user.role == Role::Admin
-        || row.assigned_to == Some(user.id)
+    confidentiality::sees_identity(
+        user,
+        &Matter {
+            denunciation: row.kind == CaseKind::Denunciation.as_str(),
+            office: row.office_id,
+            handler: row.assigned_to,
+        },
+    )
 }
 
 /// Records that `user` was shown the denouncers of `rows` (`via`: the

@@ -2,7 +2,7 @@
 //! the case, checks the office, role and the rules, and writes the case,
 //! its timeline entry, its audit row and the citizen's e-mail together.
 
-use super::clock::{clock, dmy, today_vn};
+use super::clock::{clock, today_vn};
 use super::form::{choice, nfc, note_field, parse_code};
 use super::notify::{self, row_locale};
 use super::reading::detail_of;
@@ -15,32 +15,8 @@ use crate::locale::use_locale;
 use crate::ssr::{app_state, respond::is_plain_form_post, AppState};
 use crate::staff::audit::{self, Entry};
 use crate::staff::auth::{self, Permission, StaffUser};
-use chrono::NaiveDate;
 use serde_json::json;
 use sqlx::{Postgres, Transaction};
-
-/// An e-mail's link lasts about as long as a case's longest stage.
-const MAIL_LINK_HOURS: i32 = 24 * 120;
-
-/// Writes the citizen's e-mail for a public step, if they opted in.
-pub(super) async fn queue_mail(
-    state: &AppState,
-    tx: &mut Transaction<'_, Postgres>,
-    row: &CaseRow,
-    step: &str,
-    note: &str,
-    due: Option<NaiveDate>,
-) -> Result<(), AppError> {
-    if !row.notify || row.email.is_none() {
-        return Ok(());
-    }
-    let token = repo::issue_token(tx, row.id, MAIL_LINK_HOURS).await?;
-    let url = notify::track_url(&state.settings.public_url, &token);
-    if let Some(message) = notify::message(row, step, note, due.map(dmy).as_deref(), &url) {
-        crate::ssr::outbox::enqueue(tx, &message).await?;
-    }
-    Ok(())
-}
 
 /// The locked case, after the member's role and office are checked.
 async fn locked(
@@ -185,16 +161,18 @@ pub async fn update_status(
     )
     .await?;
     let step = step_label(event, to, due, row_locale(&row));
-    queue_mail(&state, &mut tx, &row, &step, &public_note, due).await?;
+    notify::queue_update(&mut tx, &row, &step, &public_note, due).await?;
     tx.commit().await?;
     after_change(&state, &user, &code, locale).await
 }
 
-/// `POST /api/staff/cases/assign`.
+/// `POST /api/staff/cases/assign`. Supervisors and administrators decide
+/// who handles a case: the assigned officer sees a denouncer, so nobody
+/// becomes "the officer handling it" by their own hand.
 pub async fn assign(code: String, officer: String) -> Result<CaseDetail, AppError> {
     let state = app_state()?;
     let locale = use_locale();
-    let user = auth::require(&state, Permission::Cases).await?;
+    let user = auth::require(&state, Permission::AssignCases).await?;
     let code = parse_code(&code, locale)?;
     if officer.trim().is_empty() {
         return Err(AppError::invalid(
@@ -358,7 +336,7 @@ pub async fn extend(
     )
     .await?;
     let step = step_label("extended", status, due_on, row_locale(&row));
-    queue_mail(&state, &mut tx, &row, &step, &reason, due_on).await?;
+    notify::queue_update(&mut tx, &row, &step, &reason, due_on).await?;
     tx.commit().await?;
     after_change(&state, &user, &code, locale).await
 }

@@ -3,13 +3,18 @@
 //! kind and status only: never a citizen, so never a denouncer.
 
 use crate::booking::notify::escape;
-use crate::ssr::outbox::{self, Outgoing};
+use crate::ssr::mail::Message;
+use crate::ssr::outbox::{self, About, Queued};
+use crate::ssr::AppState;
 use chrono::NaiveDate;
 use sqlx::PgPool;
 use uuid::Uuid;
 
 /// Cases due within this many days are listed.
 pub const AHEAD_DAYS: i32 = 3;
+
+/// The outbox kind.
+pub const KIND: &str = "case_digest";
 
 struct Member {
     id: Uuid,
@@ -27,14 +32,10 @@ struct Due {
 /// Queues today's digest for every active officer and administrator who
 /// has something due and has not had one today. Returns how many were
 /// queued.
-pub async fn queue(
-    pool: &PgPool,
-    public_url: &str,
-    today: NaiveDate,
-) -> Result<usize, sqlx::Error> {
+pub async fn queue(pool: &PgPool, today: NaiveDate) -> Result<usize, sqlx::Error> {
     let members = sqlx::query_as!(
         Member,
-        "SELECT id, email, display_name FROM staff_accounts WHERE active AND role IN ('officer', 'admin') ORDER BY email"
+        "SELECT id, email, display_name FROM staff_accounts WHERE active AND role IN ('officer', 'supervisor', 'admin') ORDER BY email"
     )
     .fetch_all(pool)
     .await?;
@@ -51,20 +52,7 @@ pub async fn queue(
         if claimed.is_none() {
             continue;
         }
-        let due = sqlx::query_as!(
-            Due,
-            r#"
-            SELECT c.code, c.kind, c.status, c.due_on AS "due_on!"
-            FROM cases c JOIN staff_offices so ON so.office_id = c.office_id
-            WHERE so.staff_id = $1 AND c.due_on IS NOT NULL AND c.due_on <= $2::date + $3::int
-            ORDER BY c.due_on, c.code
-            "#,
-            member.id,
-            today,
-            AHEAD_DAYS
-        )
-        .fetch_all(&mut *tx)
-        .await?;
+        let due = due_for(&mut *tx, member.id, today).await?;
         if !due.is_empty() {
             sqlx::query!(
                 "UPDATE case_digests SET cases = $3 WHERE day = $1 AND staff_id = $2",
@@ -74,12 +62,74 @@ pub async fn queue(
             )
             .execute(&mut *tx)
             .await?;
-            outbox::enqueue(&mut tx, &message(&member, &due, public_url, today)).await?;
+            let payload = serde_json::json!({ "day": today.format("%Y-%m-%d").to_string() });
+            outbox::enqueue(
+                &mut tx,
+                &Queued::new(KIND, About::Staff(member.id)).with(payload),
+            )
+            .await?;
             queued += 1;
         }
         tx.commit().await?;
     }
     Ok(queued)
+}
+
+async fn due_for<'e>(
+    db: impl sqlx::PgExecutor<'e>,
+    member: Uuid,
+    today: NaiveDate,
+) -> Result<Vec<Due>, sqlx::Error> {
+    sqlx::query_as!(
+        Due,
+        r#"
+        SELECT c.code, c.kind, c.status, c.due_on AS "due_on!"
+        FROM cases c JOIN staff_offices so ON so.office_id = c.office_id
+        WHERE so.staff_id = $1 AND c.due_on IS NOT NULL AND c.due_on <= $2::date + $3::int
+        ORDER BY c.due_on, c.code
+        "#,
+        member,
+        today,
+        AHEAD_DAYS
+    )
+    .fetch_all(db)
+    .await
+}
+
+/// The digest of `payload`'s day for `member`, listing what is due as it
+/// stands when it is sent; `None` when the member left or nothing is due.
+pub async fn render(
+    state: &AppState,
+    member: Uuid,
+    payload: &serde_json::Value,
+) -> Result<Option<Message>, sqlx::Error> {
+    let Some(today) = payload
+        .get("day")
+        .and_then(|d| d.as_str())
+        .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
+    else {
+        return Ok(None);
+    };
+    let Some(member) = sqlx::query_as!(
+        Member,
+        "SELECT id, email, display_name FROM staff_accounts WHERE id = $1 AND active",
+        member
+    )
+    .fetch_optional(&state.pool)
+    .await?
+    else {
+        return Ok(None);
+    };
+    let due = due_for(&state.pool, member.id, today).await?;
+    if due.is_empty() {
+        return Ok(None);
+    }
+    Ok(Some(message(
+        &member,
+        &due,
+        &state.settings.public_url,
+        today,
+    )))
 }
 
 fn kind_vi(kind: &str) -> &'static str {
@@ -90,7 +140,7 @@ fn kind_vi(kind: &str) -> &'static str {
     }
 }
 
-fn message(member: &Member, due: &[Due], public_url: &str, today: NaiveDate) -> Outgoing {
+fn message(member: &Member, due: &[Due], public_url: &str, today: NaiveDate) -> Message {
     let overdue = due.iter().filter(|d| d.due_on < today).count();
     let subject = format!(
         "Tiếp dân: {} hồ sơ sắp đến hạn, {} quá hạn – {}",
@@ -134,10 +184,7 @@ fn message(member: &Member, due: &[Due], public_url: &str, today: NaiveDate) -> 
     }
     text.push_str("\n— Tiếp dân\n");
     html.push_str("</ul></body></html>");
-    Outgoing {
-        kind: "case_digest",
-        booking_id: None,
-        case_id: None,
+    Message {
         to: member.email.clone(),
         subject,
         text,

@@ -19,7 +19,7 @@ pub mod digest;
 #[cfg(feature = "ssr")]
 mod form;
 #[cfg(feature = "ssr")]
-mod notify;
+pub mod notify;
 #[cfg(feature = "ssr")]
 mod opening;
 #[cfg(feature = "ssr")]
@@ -101,6 +101,8 @@ pub struct CasePage {
     pub notify: bool,
     /// An e-mail address is on file (never shown back in full).
     pub email_hint: Option<String>,
+    /// A new address waiting for its confirmation link (masked).
+    pub email_pending: Option<String>,
 }
 
 /// What `POST /api/staff/cases/create` answers.
@@ -202,6 +204,8 @@ pub struct CaseDetail {
     pub next: Vec<CaseStatus>,
     pub officers: Vec<OfficerChoice>,
     pub can_manage: bool,
+    /// Whether the reader decides who handles it (supervisors, admins).
+    pub can_assign: bool,
 }
 
 /// Looks a case up with its tracking code and a second factor: the last 4
@@ -225,7 +229,8 @@ pub async fn load_case_page(#[server(default)] t: String) -> Result<CasePage, Ap
 
 /// Opts in to (`notify=on`) or out of an e-mail at every public step, from
 /// the tracking page's private link. An e-mail address is required to opt
-/// in when none is on file.
+/// in when none is on file. A new address takes effect only once it
+/// confirms through the link sent to it; the address on file is told.
 #[server(endpoint = "cases/notify")]
 pub async fn case_notify(
     #[server(default)] t: String,
@@ -233,6 +238,12 @@ pub async fn case_notify(
     #[server(default)] notify: String,
 ) -> Result<CasePage, AppError> {
     crate::ssr::respond(tracking::set_notify(t, email, notify).await)
+}
+
+/// Confirms a new e-mail address with the link sent to it (`t`).
+#[server(endpoint = "cases/email/confirm")]
+pub async fn confirm_case_email(#[server(default)] t: String) -> Result<CasePage, AppError> {
+    crate::ssr::respond(tracking::confirm_email(t).await)
 }
 
 /// The cases of the member's offices (`office` slug to narrow, `status` to
@@ -316,6 +327,7 @@ pub async fn staff_update_case_status(
 }
 
 /// Assigns a case to an officer of its office (`officer`: their e-mail).
+/// Supervisors and administrators only.
 #[server(endpoint = "staff/cases/assign")]
 pub async fn staff_assign_case(
     #[server(default)] code: String,

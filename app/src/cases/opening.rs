@@ -1,10 +1,10 @@
 //! Opening a case: from a reception that took place (the citizen's details
 //! carried over) or by hand.
 
-use super::changes::queue_mail;
 use super::clock::today_vn;
 use super::deadline::Clock;
 use super::form::{choice, flag, kind_field, nfc, received_field};
+use super::notify;
 use super::notify::row_locale;
 use super::repo;
 use super::{
@@ -82,8 +82,11 @@ pub async fn create(form: NewCaseForm) -> Result<CaseCreated, AppError> {
         paused_days: 0,
     };
     let due = deadline::due(CaseStatus::Received, &clock, &holidays).map(|d| d.on);
-    // An officer who opens a case handles it until someone reassigns it.
-    let assigned_to = (user.role == Role::Officer).then_some(user.id);
+    // An officer who opens a complaint or petition handles it until someone
+    // reassigns it. A denunciation waits for a supervisor or an administrator
+    // to assign it: whoever handles it sees the denouncer.
+    let assigned_to =
+        (user.role == Role::Officer && opening.kind != CaseKind::Denunciation).then_some(user.id);
     let mut tx = state.pool.begin().await?;
     let mut attempt = 0;
     let code = loop {
@@ -141,7 +144,7 @@ pub async fn create(form: NewCaseForm) -> Result<CaseCreated, AppError> {
             .await?
             .ok_or(AppError::Internal)?;
         let label = status_text(CaseStatus::Received, row_locale(&row));
-        queue_mail(&state, &mut tx, &row, label, "", due).await?;
+        notify::queue_update(&mut tx, &row, label, "", due).await?;
     }
     tx.commit().await?;
     Ok(opened(code.as_str().to_owned()))

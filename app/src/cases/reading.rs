@@ -12,7 +12,7 @@ use super::{
 };
 use crate::booking::service::rfc3339;
 use crate::error::{AppError, ValidationCode};
-use crate::i18n::Locale;
+use crate::i18n::{td_string, Locale};
 use crate::locale::use_locale;
 use crate::ssr::{app_state, AppState};
 use crate::staff::auth::{self, Permission, StaffUser};
@@ -125,6 +125,7 @@ pub(super) async fn detail_of(
     let due = deadline::due(status, &clock(row, kind, &extensions), &holidays);
     let (days_left, overdue) = standing(row.due_on, today_vn());
     let can_manage = user.role.may(Permission::Cases);
+    let can_assign = user.role.may(Permission::AssignCases);
     let officers = repo::officers(&state.pool, row.office_id).await?;
     let assigned = row
         .assigned_to
@@ -144,14 +145,21 @@ pub(super) async fn detail_of(
         kind,
         status,
         status_label: status_text(status, locale).to_owned(),
-        summary: row.summary.clone(),
+        // A denunciation's own words can name the denouncer: sealed with them.
+        summary: if visible {
+            row.summary.clone()
+        } else {
+            td_string!(locale, cases.confidential).to_owned()
+        },
         channel: Channel::parse(&row.channel).unwrap_or(Channel::Reception),
         received_on: ymd(row.received_on),
         office: match (locale, &row.office_name_en) {
             (Locale::en, Some(en)) => en.clone(),
             _ => row.office_name_vi.clone(),
         },
-        booking_code: row.booking_code.clone(),
+        // The booking's code leads to its card at the desk: it is part of
+        // the identity the reader may or may not see.
+        booking_code: row.booking_code.clone().filter(|_| visible),
         agency: agency(row),
         assigned,
         complexity: Complexity::parse(&row.complexity).unwrap_or(Complexity::Normal),
@@ -185,7 +193,7 @@ pub(super) async fn detail_of(
         } else {
             Vec::new()
         },
-        officers: if can_manage {
+        officers: if can_assign {
             officers
                 .iter()
                 .map(|o| OfficerChoice {
@@ -197,6 +205,7 @@ pub(super) async fn detail_of(
             Vec::new()
         },
         can_manage,
+        can_assign,
     })
 }
 

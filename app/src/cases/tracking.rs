@@ -4,6 +4,7 @@
 
 use super::clock::{standing, today_vn, ymd};
 use super::form::flag;
+use super::notify::mask_email;
 use super::repo::{self, CaseRow};
 use super::timeline::{agency, parse_status, timeline};
 use super::{status_text, CaseLookup, CasePage, TrackingCode};
@@ -11,7 +12,8 @@ use crate::booking::validate;
 use crate::error::{AppError, Fields, ValidationCode};
 use crate::i18n::Locale;
 use crate::locale::use_locale;
-use crate::ssr::{app_state, client, limits, respond::is_plain_form_post, AppState};
+use crate::ssr::limits::{self, Limit};
+use crate::ssr::{app_state, client, respond::is_plain_form_post, AppState};
 
 const QUARTER: i32 = 900;
 
@@ -84,28 +86,32 @@ pub async fn lookup(code: String, verifier: String) -> Result<CaseLookup, AppErr
     let (Some(code), Some(verifier)) = (code, verifier) else {
         return Err(AppError::BadRequest);
     };
-    let limit = state.settings.lookup_failures_per_15_min;
-    let keys = [
-        format!(
-            "case-lookup:addr:{}",
-            client::client_key(&state.settings.trusted_proxies)
-        ),
-        format!("case-lookup:code:{}", code.as_str()),
-    ];
-    for key in &keys {
-        limits::check(&state.pool, key, QUARTER, limit).await?;
-    }
+    // Counted per address and per code before the case is looked at, so a
+    // burst can try at most the limit of the 10,000 CCCD endings; handed
+    // back when the case matches.
+    let max = state.settings.lookup_failures_per_15_min;
+    let claim = limits::claim(
+        &state.pool,
+        &[
+            Limit::new(
+                format!(
+                    "case-lookup:addr:{}",
+                    client::client_key(&state.settings.trusted_proxies)
+                ),
+                QUARTER,
+                max,
+            ),
+            Limit::new(format!("case-lookup:code:{}", code.as_str()), QUARTER, max),
+        ],
+    )
+    .await?;
     let found = repo::by_code(&state.pool, code.as_str())
         .await?
         .filter(|row| verifier.matches(row));
     let Some(row) = found else {
-        // Both counters move whatever the outcome of the first.
-        let by_addr = limits::hit(&state.pool, &keys[0], QUARTER, limit).await;
-        let by_code = limits::hit(&state.pool, &keys[1], QUARTER, limit).await;
-        by_addr?;
-        by_code?;
         return Err(AppError::NotFound);
     };
+    claim.give_back(&state.pool).await?;
     if is_plain_form_post() {
         let mut tx = state.pool.begin().await?;
         let token = repo::issue_token(&mut tx, row.id, LOOKUP_LINK_HOURS).await?;
@@ -115,21 +121,15 @@ pub async fn lookup(code: String, verifier: String) -> Result<CaseLookup, AppErr
     public_view(&state, &row, locale).await
 }
 
-fn mask_email(email: &str) -> String {
-    match email.split_once('@') {
-        Some((local, domain)) => {
-            let first: String = local.chars().take(1).collect();
-            format!("{first}•••@{domain}")
-        }
-        None => "•••".to_owned(),
-    }
-}
-
 async fn page_of(state: &AppState, row: &CaseRow, locale: Locale) -> Result<CasePage, AppError> {
     Ok(CasePage {
         case: public_view(state, row, locale).await?,
         notify: row.notify,
         email_hint: row.email.as_deref().map(mask_email),
+        email_pending: repo::pending_email(&state.pool, row.id)
+            .await?
+            .as_deref()
+            .map(mask_email),
     })
 }
 
@@ -142,7 +142,10 @@ pub async fn page(token: String) -> Result<CasePage, AppError> {
     page_of(&state, &row, use_locale()).await
 }
 
-/// `POST /api/cases/notify`.
+/// `POST /api/cases/notify`. A new address is not taken on the word of
+/// whoever holds the link: it gets a confirmation link, the address on file
+/// is told, and the case keeps writing to the old one until the new one
+/// confirms. Opting out takes effect at once.
 pub async fn set_notify(
     token: String,
     email: String,
@@ -150,7 +153,8 @@ pub async fn set_notify(
 ) -> Result<CasePage, AppError> {
     let state = app_state()?;
     let locale = use_locale();
-    let row = repo::by_token(&state.pool, token.trim())
+    let token = token.trim();
+    let row = repo::by_token(&state.pool, token)
         .await?
         .ok_or(AppError::NotFound)?;
     let on = flag(&notify);
@@ -160,12 +164,53 @@ pub async fn set_notify(
         f.push("email", ValidationCode::Required);
     }
     f.finish()?;
-    repo::set_notify(&state.pool, row.id, email.as_deref(), on).await?;
+    let new_address = email.filter(|e| {
+        row.email
+            .as_deref()
+            .is_none_or(|current| !current.eq_ignore_ascii_case(e))
+    });
+    let done = match new_address {
+        Some(address) => {
+            if !on {
+                repo::set_notify(&state.pool, row.id, false).await?;
+            }
+            repo::request_email_change(&state.pool, &row, &address, on).await?;
+            "email_sent"
+        }
+        None => {
+            repo::set_notify(&state.pool, row.id, on).await?;
+            "saved"
+        }
+    };
     if is_plain_form_post() {
-        leptos_axum::redirect(&format!("/track?t={}&saved=1", token.trim()));
+        leptos_axum::redirect(&format!("/track?t={token}&{done}=1"));
     }
-    let row = repo::by_token(&state.pool, token.trim())
+    let row = repo::by_token(&state.pool, token)
         .await?
         .ok_or(AppError::NotFound)?;
     page_of(&state, &row, locale).await
+}
+
+/// `POST /api/cases/email/confirm`: the link sent to a new address. The
+/// case takes the address; a browser goes on to the case's page through a
+/// fresh short-lived link.
+pub async fn confirm_email(token: String) -> Result<CasePage, AppError> {
+    let state = app_state()?;
+    let token = token.trim();
+    if token.is_empty() || token.len() > 128 {
+        return Err(AppError::NotFound);
+    }
+    let case = repo::confirm_email_change(&state.pool, token)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let row = repo::by_id(&state.pool, case)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if is_plain_form_post() {
+        let mut tx = state.pool.begin().await?;
+        let page_token = repo::issue_token(&mut tx, row.id, LOOKUP_LINK_HOURS).await?;
+        tx.commit().await?;
+        leptos_axum::redirect(&format!("/track?t={page_token}&email_confirmed=1"));
+    }
+    page_of(&state, &row, use_locale()).await
 }

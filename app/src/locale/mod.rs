@@ -65,9 +65,19 @@ fn best_accepted(header: &str) -> Option<Locale> {
 }
 
 /// Only a path on this site may be a redirect target: never another host.
+/// Browsers drop tabs and newlines from a `Location` and read `\\` as `/`,
+/// so `/<TAB>/evil.example` would leave the site: a target must be a path of
+/// visible ASCII characters, without `\\` and without `//`.
 pub fn safe_local_path(next: Option<&str>) -> String {
     match next {
-        Some(p) if p.starts_with('/') && !p.starts_with("//") && !p.contains('\\') => p.to_owned(),
+        Some(p)
+            if p.starts_with('/')
+                && !p.contains("//")
+                && !p.contains('\\')
+                && p.bytes().all(|b| b.is_ascii_graphic()) =>
+        {
+            p.to_owned()
+        }
         _ => "/".to_owned(),
     }
 }
@@ -146,5 +156,19 @@ mod tests {
         assert_eq!(safe_local_path(Some("https://evil.example")), "/");
         assert_eq!(safe_local_path(Some("/\\evil.example")), "/");
         assert_eq!(safe_local_path(None), "/");
+        for sneaky in [
+            "/\t/evil.example",
+            "/\n/evil.example",
+            "/ /evil",
+            "/a//b",
+            "/\r\n/x",
+            "/é",
+        ] {
+            assert_eq!(safe_local_path(Some(sneaky)), "/", "{sneaky:?}");
+        }
+        assert_eq!(
+            safe_local_path(Some("/book/tw-ha-noi?day=2026-12-02")),
+            "/book/tw-ha-noi?day=2026-12-02"
+        );
     }
 }

@@ -16,7 +16,7 @@ pub use manage::ManagePage;
 pub use not_found::NotFound;
 pub use privacy::PrivacyPage;
 pub use staff::{
-    AccountsPage, AuditPage, CasePage, CasesPage, CodePage, DeskPage, EnrollPage, PasswordPage,
-    RecoveryCodesPage, ReportsPage, SchedulePage, SetPasswordPage, SignInPage,
+    AccountsPage, AuditPage, CasePage, CasesPage, CodePage, DeskPage, EnrollPage, MailPage,
+    PasswordPage, RecoveryCodesPage, ReportsPage, SchedulePage, SetPasswordPage, SignInPage,
 };
-pub use track::TrackPage;
+pub use track::{TrackEmailPage, TrackPage};

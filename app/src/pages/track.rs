@@ -7,7 +7,9 @@
 use super::book::TextField;
 use crate::booking::time::{date_vn, time_vn};
 use crate::booking::view::{field_error, form_error, ErrorSummary};
-use crate::cases::{load_case_page, CaseNotify, CasePage, LookupCase, TrackingCode};
+use crate::cases::{
+    load_case_page, CaseNotify, CasePage, ConfirmCaseEmail, LookupCase, TrackingCode,
+};
 use crate::i18n::{td, td_string, Locale};
 use crate::locale::use_locale;
 use leptos::prelude::*;
@@ -20,7 +22,13 @@ pub fn TrackPage() -> impl IntoView {
     let locale = use_locale();
     let query = use_location().query.get_untracked();
     let token = query.get("t").filter(|t| !t.is_empty());
-    let saved = query.get("saved").is_some();
+    let saved = if query.get("email_sent").is_some() {
+        Some(Saved::EmailSent)
+    } else if query.get("email_confirmed").is_some() {
+        Some(Saved::EmailConfirmed)
+    } else {
+        query.get("saved").map(|_| Saved::Choice)
+    };
     view! {
         // The private link must not leak to other sites through the Referer.
         <Meta name="referrer" content="same-origin" />
@@ -49,6 +57,41 @@ pub fn TrackPage() -> impl IntoView {
                 .into_any()
             }
         }}
+    }
+    .into_any()
+}
+
+/// What the page was sent back to say.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Saved {
+    Choice,
+    EmailSent,
+    EmailConfirmed,
+}
+
+/// `/track/email?t=…`: the link sent to a new address. Confirming is a
+/// button, not the link itself, so mail scanners that open every link do
+/// not confirm for the citizen.
+#[component]
+pub fn TrackEmailPage() -> impl IntoView {
+    let locale = use_locale();
+    let token = use_location()
+        .query
+        .get_untracked()
+        .get("t")
+        .unwrap_or_default();
+    let error = form_error(ConfirmCaseEmail::PATH);
+    view! {
+        <Meta name="referrer" content="same-origin" />
+        <Meta name="robots" content="noindex" />
+        <Title text=td_string!(locale, track.confirm_title) />
+        <h1>{td!(locale, track.confirm_title)}</h1>
+        {error.is_some().then(|| view! { <p class="notice notice--error" role="alert">{td!(locale, track.confirm_expired)}</p> })}
+        <p class="lead">{td!(locale, track.confirm_intro)}</p>
+        <form action=ConfirmCaseEmail::PATH method="post">
+            <input type="hidden" name="t" value=token />
+            <button type="submit" class="button button--primary">{td!(locale, track.confirm_submit)}</button>
+        </form>
     }
     .into_any()
 }
@@ -82,7 +125,7 @@ fn kind_label(kind: crate::cases::CaseKind, locale: Locale) -> &'static str {
 }
 
 #[component]
-fn CaseView(page: CasePage, token: String, saved: bool) -> impl IntoView {
+fn CaseView(page: CasePage, token: String, saved: Option<Saved>) -> impl IntoView {
     let locale = use_locale();
     let c = page.case;
     let code = TrackingCode::parse(&c.code)
@@ -116,10 +159,17 @@ fn CaseView(page: CasePage, token: String, saved: bool) -> impl IntoView {
     let notify_form = {
         let subscribed = page.notify;
         let hint = page.email_hint.clone();
+        let pending = page.email_pending.clone();
+        let saved_note = saved.map(|saved| match saved {
+            Saved::Choice => td_string!(locale, track.notify_saved),
+            Saved::EmailSent => td_string!(locale, track.email_sent),
+            Saved::EmailConfirmed => td_string!(locale, track.email_confirmed),
+        });
         view! {
             <section class="card" aria-labelledby="notify-heading" id="notify">
                 <h2 id="notify-heading">{td!(locale, track.notify_heading)}</h2>
-                {saved.then(|| view! { <p class="notice notice--ok" role="status">{td!(locale, track.notify_saved)}</p> })}
+                {saved_note.map(|note| view! { <p class="notice notice--ok" role="status">{note}</p> })}
+                {pending.map(|p| view! { <p>{td!(locale, track.email_pending)}" "{p}</p> })}
                 <p>
                     {if subscribed { td_string!(locale, track.notify_on) } else { td_string!(locale, track.notify_off) }}
                     {hint.clone().map(|h| view! { " ("{h}")" })}

@@ -16,13 +16,27 @@ use crate::staff::auth::{Permission, StaffUser};
 /// What spreadsheet programs look for to read a file as UTF-8.
 pub const BOM: &str = "\u{FEFF}";
 
+/// A cell a spreadsheet will not read as a formula (OWASP, "CSV
+/// Injection"): text that begins with `=`, `+`, `-`, `@`, a tab or a
+/// carriage return gets a leading apostrophe. Staff names and case data
+/// reach these files, and anyone can type them.
+pub fn inert(cell: &str) -> std::borrow::Cow<'_, str> {
+    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{cell}").into()
+    } else {
+        cell.into()
+    }
+}
+
 fn write(rows: Vec<Vec<String>>) -> Result<Vec<u8>, AppError> {
     let mut out = csv::Writer::from_writer(BOM.as_bytes().to_vec());
     for row in rows {
-        out.write_record(&row).map_err(|e| {
-            tracing::error!(error = %e, "could not write a CSV row");
-            AppError::Internal
-        })?;
+        let row: Vec<_> = row.iter().map(|cell| inert(cell)).collect();
+        out.write_record(row.iter().map(|c| c.as_bytes()))
+            .map_err(|e| {
+                tracing::error!(error = %e, "could not write a CSV row");
+                AppError::Internal
+            })?;
     }
     out.into_inner().map_err(|e| {
         tracing::error!(error = %e, "could not finish a CSV file");
@@ -150,4 +164,23 @@ pub async fn cases(
         ]);
     }
     write(rows)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::inert;
+
+    #[test]
+    fn cells_that_a_spreadsheet_would_run_come_out_inert() {
+        assert_eq!(
+            inert("=HYPERLINK(\"http://evil\",\"x\")"),
+            "'=HYPERLINK(\"http://evil\",\"x\")"
+        );
+        for bad in ["+1+1", "-2+3", "@SUM(A1)", "\t=1", "\r=1"] {
+            assert!(inert(bad).starts_with('\''), "{bad:?}");
+        }
+        assert_eq!(inert("Nguyễn Văn A"), "Nguyễn Văn A");
+        assert_eq!(inert("12"), "12");
+        assert_eq!(inert(""), "");
+    }
 }

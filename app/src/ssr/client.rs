@@ -49,7 +49,22 @@ pub fn resolve(peer: IpAddr, forwarded_for: &str, trusted: &[IpNet]) -> IpAddr {
 /// The client address as a rate-limit key part; `unknown` when the server
 /// was started without connection info (never in production).
 pub fn client_key(trusted: &[IpNet]) -> String {
-    client_addr(trusted).map_or_else(|| "unknown".to_owned(), |ip| ip.to_string())
+    client_addr(trusted).map_or_else(|| "unknown".to_owned(), limit_key)
+}
+
+/// The part of an address one client controls: an IPv4 address, or the /64
+/// of an IPv6 one (a single subscriber is routinely given a whole /64, so
+/// per-address limits on the full IPv6 address would give them 2^64 tries).
+pub fn limit_key(ip: IpAddr) -> String {
+    match ip {
+        IpAddr::V4(v4) => v4.to_string(),
+        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+            Some(v4) => v4.to_string(),
+            None => ipnet::Ipv6Net::new(v6, 64)
+                .map(|net| net.trunc().to_string())
+                .unwrap_or_else(|_| v6.to_string()),
+        },
+    }
 }
 
 #[cfg(test)]
@@ -58,6 +73,24 @@ mod tests {
 
     fn ip(s: &str) -> IpAddr {
         s.parse().unwrap()
+    }
+
+    #[test]
+    fn ipv6_clients_are_keyed_by_their_64() {
+        assert_eq!(limit_key(ip("203.0.113.7")), "203.0.113.7");
+        assert_eq!(
+            limit_key(ip("2001:db8:1:2:aaaa:bbbb:cccc:dddd")),
+            "2001:db8:1:2::/64"
+        );
+        assert_eq!(
+            limit_key(ip("2001:db8:1:2::1")),
+            limit_key(ip("2001:db8:1:2:ffff::9"))
+        );
+        assert_ne!(
+            limit_key(ip("2001:db8:1:2::1")),
+            limit_key(ip("2001:db8:1:3::1"))
+        );
+        assert_eq!(limit_key(ip("::ffff:198.51.100.4")), "198.51.100.4");
     }
 
     #[test]

@@ -1,15 +1,39 @@
 //! The mail seam: one SMTP transport, configured from `SMTP_URL`.
 //!
 //! Features never send directly from a request: they write an outbox row in
-//! their transaction and a worker calls [`Mailer::send`], so a slow or broken
-//! mail server never loses a booking (see the booking issue).
+//! their transaction and a worker renders the [`Message`] and calls
+//! [`Mailer::send`], so a slow or broken mail server never loses a booking.
 
 use super::settings::Settings;
 use lettre::message::{header::ContentType, Attachment, Mailbox, MultiPart, SinglePart};
-use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
+use lettre::{AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
 use secrecy::ExposeSecret;
 
-/// A message ready to send. Subjects must never hold personal data.
+/// A message as a feature renders it. Subjects must never hold personal data.
+#[derive(Debug, Clone)]
+pub struct Message {
+    pub to: String,
+    pub subject: String,
+    pub text: String,
+    pub html: String,
+    /// An iCalendar (`.ics`) attachment.
+    pub ics: Option<String>,
+}
+
+impl Message {
+    /// The message with its recipient parsed (`None`: not an address).
+    pub fn into_email(self) -> Option<Email> {
+        Some(Email {
+            to: self.to.parse().ok()?,
+            subject: self.subject,
+            text: self.text,
+            html: Some(self.html),
+            ics: self.ics.map(|ics| ("tiep-dan.ics".to_owned(), ics)),
+        })
+    }
+}
+
+/// A message ready to send.
 #[derive(Debug, Clone)]
 pub struct Email {
     pub to: Mailbox,
@@ -31,6 +55,32 @@ pub enum MailError {
     ContentType,
     #[error("the SMTP server refused or could not be reached: {0}")]
     Send(#[from] lettre::transport::smtp::Error),
+}
+
+impl MailError {
+    /// A short reason to keep with the message: the reply code or the kind
+    /// of failure, never the reply's text (which can quote the address).
+    pub fn reason(&self) -> String {
+        match self {
+            Self::Send(e) => match e.status() {
+                Some(code) => format!("smtp {code}"),
+                None if e.is_timeout() => "timeout".to_owned(),
+                None => "connection".to_owned(),
+            },
+            Self::Build(_) | Self::ContentType => "unbuildable".to_owned(),
+            Self::Config(_) => "configuration".to_owned(),
+        }
+    }
+
+    /// Whether sending the same message again cannot succeed (a 5xx reply,
+    /// a message that cannot be built).
+    pub fn is_permanent(&self) -> bool {
+        match self {
+            Self::Send(e) => e.is_permanent(),
+            Self::Build(_) | Self::ContentType => true,
+            Self::Config(_) => false,
+        }
+    }
 }
 
 /// Sends e-mail through SMTP. Cheap to clone: the connection pool is shared.
@@ -55,6 +105,9 @@ impl Mailer {
         let transport =
             AsyncSmtpTransport::<Tokio1Executor>::from_url(settings.smtp_url.expose_secret())
                 .map_err(MailError::Config)?
+                .timeout(Some(std::time::Duration::from_secs(
+                    settings.smtp_timeout_secs,
+                )))
                 .build();
         Ok(Self {
             transport,
@@ -65,7 +118,7 @@ impl Mailer {
     /// Sends one message, UTF-8 encoded: plain text, or text and HTML
     /// alternatives, with the calendar attachment if there is one.
     pub async fn send(&self, email: &Email) -> Result<(), MailError> {
-        let builder = Message::builder()
+        let builder = lettre::Message::builder()
             .from(self.from.clone())
             .to(email.to.clone())
             .subject(email.subject.clone());

@@ -2,11 +2,14 @@
 //! between [`AppError`](crate::error::AppError) and HTTP.
 
 pub mod client;
+pub mod cookies;
 pub mod db;
+pub mod hashing;
 pub mod limits;
 pub mod mail;
 pub mod outbox;
 pub mod respond;
+pub mod seal;
 pub mod settings;
 pub mod state;
 

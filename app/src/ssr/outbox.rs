@@ -1,134 +1,249 @@
-//! The transactional outbox: features write a message in the same
-//! transaction as the change it reports ([`enqueue`]); [`deliver_due`] sends
-//! what is due. Every instance runs a worker; `FOR UPDATE SKIP LOCKED` hands
-//! each row to exactly one of them, and the row stays locked until its
-//! outcome is recorded.
+//! The transactional outbox. A feature writes *which message* is due and
+//! *which record* it is about in the same transaction as the change it
+//! reports ([`enqueue`]). The message itself, and any private link in it
+//! with its token, is made only when it is sent (`crate::mailing`): no row,
+//! waiting, sent or dead, holds a link that works, and a resent message gets
+//! a fresh one.
+//!
+//! Delivery takes one row at a time under a lease ([`lease_next`]), so
+//! any number of instances share the work, a row is never held across more
+//! than one SMTP exchange, and a worker that dies mid-send only delays its
+//! row until the lease runs out. After the last retry a message is *dead*:
+//! kept, listed for administrators with a reason that quotes no address,
+//! and resent from there.
 
-use super::mail::{Email, Mailer};
+use serde_json::Value;
 use sqlx::{PgPool, Postgres, Transaction};
+use std::time::Duration;
+use uuid::Uuid;
 
-/// After this many failed attempts a message is given up and marked failed.
-pub const MAX_ATTEMPTS: i32 = 10;
+/// The record a message is about; its recipient is read from it at send time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum About {
+    Booking(Uuid),
+    Case(Uuid),
+    Staff(Uuid),
+}
 
-/// A message to write to the outbox.
+/// A message to send later.
 #[derive(Debug, Clone)]
-pub struct Outgoing {
+pub struct Queued {
     pub kind: &'static str,
-    pub booking_id: Option<uuid::Uuid>,
-    pub case_id: Option<uuid::Uuid>,
-    pub to: String,
-    pub subject: String,
-    pub text: String,
-    pub html: String,
-    pub ics: Option<String>,
+    pub about: About,
+    /// What the message needs besides the record (a step's label, a day):
+    /// never a token or a link.
+    pub payload: Value,
+}
+
+impl Queued {
+    pub fn new(kind: &'static str, about: About) -> Self {
+        Self {
+            kind,
+            about,
+            payload: Value::Object(Default::default()),
+        }
+    }
+
+    pub fn with(mut self, payload: Value) -> Self {
+        self.payload = payload;
+        self
+    }
 }
 
 /// Writes `message` inside the caller's transaction.
 pub async fn enqueue(
     tx: &mut Transaction<'_, Postgres>,
-    message: &Outgoing,
+    message: &Queued,
 ) -> Result<(), sqlx::Error> {
+    let (booking, case, staff) = match message.about {
+        About::Booking(id) => (Some(id), None, None),
+        About::Case(id) => (None, Some(id), None),
+        About::Staff(id) => (None, None, Some(id)),
+    };
     sqlx::query!(
-        r#"
-        INSERT INTO outbox (kind, booking_id, case_id, to_address, subject, body_text, body_html, ics)
-        VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
-        "#,
+        "INSERT INTO outbox (kind, booking_id, case_id, staff_id, payload) VALUES ($1, $2, $3, $4, $5)",
         message.kind,
-        message.booking_id,
-        message.case_id,
-        message.to,
-        message.subject,
-        message.text,
-        message.html,
-        message.ics,
+        booking,
+        case,
+        staff,
+        message.payload,
     )
     .execute(&mut **tx)
     .await?;
     Ok(())
 }
 
-/// What one delivery round did.
-#[derive(Debug, Default, PartialEq, Eq)]
-pub struct Round {
-    pub sent: usize,
-    pub retried: usize,
-    pub failed: usize,
+/// A row taken for one delivery attempt.
+#[derive(Debug, Clone)]
+pub struct Leased {
+    pub id: i64,
+    pub kind: String,
+    pub booking_id: Option<Uuid>,
+    pub case_id: Option<Uuid>,
+    pub staff_id: Option<Uuid>,
+    pub payload: Value,
+    /// Attempts so far, this one included.
+    pub attempts: i32,
 }
 
-/// Sends up to `batch` due messages. Failures are retried with exponential
-/// backoff (30 s, 1 min, 2 min … capped at 1 h) until [`MAX_ATTEMPTS`].
-pub async fn deliver_due(pool: &PgPool, mailer: &Mailer, batch: i64) -> Result<Round, sqlx::Error> {
-    let mut tx = pool.begin().await?;
-    let rows = sqlx::query!(
+/// Takes the next due message for `lease`, counting the attempt; `None`
+/// when nothing is due. Messages whose last worker died on their final
+/// attempt are declared dead first.
+pub async fn lease_next(
+    pool: &PgPool,
+    lease: Duration,
+    max_attempts: i32,
+) -> Result<Option<Leased>, sqlx::Error> {
+    sqlx::query!(
         r#"
-        SELECT id, kind, to_address, subject, body_text, body_html, ics, attempts
-        FROM outbox
-        WHERE sent_at IS NULL AND failed_at IS NULL AND next_attempt_at <= now()
-        ORDER BY next_attempt_at, id
-        LIMIT $1
-        FOR UPDATE SKIP LOCKED
+        UPDATE outbox SET state = 'dead', done_at = now(), leased_until = NULL, last_failure = 'interrupted'
+        WHERE state = 'queued' AND attempts >= $1 AND leased_until < now()
         "#,
-        batch
+        max_attempts
     )
-    .fetch_all(&mut *tx)
+    .execute(pool)
     .await?;
+    sqlx::query_as!(
+        Leased,
+        r#"
+        UPDATE outbox SET leased_until = now() + make_interval(secs => $1), attempts = attempts + 1
+        WHERE id = (
+            SELECT id FROM outbox
+            WHERE state = 'queued' AND next_attempt_at <= now()
+              AND (leased_until IS NULL OR leased_until < now())
+            ORDER BY next_attempt_at, id
+            LIMIT 1
+            FOR UPDATE SKIP LOCKED
+        )
+        RETURNING id, kind, booking_id, case_id, staff_id, payload, attempts
+        "#,
+        lease.as_secs_f64()
+    )
+    .fetch_optional(pool)
+    .await
+}
 
-    let mut round = Round::default();
-    for row in rows {
-        let outcome = match row.to_address.parse() {
-            Ok(to) => {
-                let email = Email {
-                    to,
-                    subject: row.subject,
-                    text: row.body_text,
-                    html: Some(row.body_html),
-                    ics: row.ics.map(|ics| ("tiep-dan.ics".to_owned(), ics)),
-                };
-                mailer.send(&email).await.map_err(|e| e.to_string())
-            }
-            Err(_) => Err("the recipient address cannot be parsed".to_owned()),
-        };
-        match outcome {
-            Ok(()) => {
-                sqlx::query!(
-                    "UPDATE outbox SET sent_at = now(), attempts = attempts + 1, last_error = NULL WHERE id = $1",
-                    row.id
-                )
-                .execute(&mut *tx)
-                .await?;
-                tracing::info!(outbox_id = row.id, kind = %row.kind, "mail sent");
-                round.sent += 1;
-            }
-            Err(error) => {
-                let attempts = row.attempts + 1;
-                let give_up = attempts >= MAX_ATTEMPTS;
-                // Kept in the table for operators; the log gets only the id,
-                // since SMTP replies can quote the recipient's address.
-                sqlx::query!(
-                    r#"
-                    UPDATE outbox
-                    SET attempts = $2,
-                        last_error = left($3, 500),
-                        next_attempt_at = now() + least(interval '1 hour', interval '30 seconds' * power(2, $2 - 1)),
-                        failed_at = CASE WHEN $4 THEN now() END
-                    WHERE id = $1
-                    "#,
-                    row.id,
-                    attempts,
-                    error,
-                    give_up,
-                )
-                .execute(&mut *tx)
-                .await?;
-                tracing::warn!(outbox_id = row.id, kind = %row.kind, attempts, give_up, "mail not sent");
-                if give_up {
-                    round.failed += 1;
-                } else {
-                    round.retried += 1;
-                }
-            }
-        }
-    }
-    tx.commit().await?;
-    Ok(round)
+/// How a delivery attempt ended. Reasons are short codes (`smtp 451`,
+/// `timeout`, `no_recipient`…): never an SMTP reply, which can quote the
+/// recipient's address.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    Sent,
+    /// Nothing to send any more (no e-mail on file, the record is gone).
+    Skipped(&'static str),
+    /// Try again later, or give up when this was the last attempt.
+    Failed(String),
+    /// Retrying cannot help (a malformed address, a permanent refusal).
+    Dead(String),
+}
+
+/// Records `outcome` for a leased row. Retries wait `retry_secs`, then
+/// twice as long each time, up to an hour.
+pub async fn finish(
+    pool: &PgPool,
+    row: &Leased,
+    outcome: &Outcome,
+    retry_secs: i32,
+    max_attempts: i32,
+) -> Result<(), sqlx::Error> {
+    let (state, reason) = match outcome {
+        Outcome::Sent => ("sent", None),
+        Outcome::Skipped(reason) => ("skipped", Some((*reason).to_owned())),
+        Outcome::Failed(reason) if row.attempts >= max_attempts => ("dead", Some(reason.clone())),
+        Outcome::Failed(reason) => ("queued", Some(reason.clone())),
+        Outcome::Dead(reason) => ("dead", Some(reason.clone())),
+    };
+    sqlx::query!(
+        r#"
+        UPDATE outbox
+        SET state = $2,
+            last_failure = $3,
+            leased_until = NULL,
+            done_at = CASE WHEN $2 = 'queued' THEN NULL ELSE now() END,
+            next_attempt_at = CASE WHEN $2 = 'queued'
+                THEN now() + least(interval '1 hour', make_interval(secs => $4::float8 * power(2, attempts - 1)))
+                ELSE next_attempt_at END
+        WHERE id = $1
+        "#,
+        row.id,
+        state,
+        reason,
+        f64::from(retry_secs),
+    )
+    .execute(pool)
+    .await?;
+    Ok(())
+}
+
+/// A message that will not be sent without an administrator.
+#[derive(Debug, Clone)]
+pub struct DeadRow {
+    pub id: i64,
+    pub kind: String,
+    /// The booking's or the case's code, or the staff member's name.
+    pub record: Option<String>,
+    pub office_id: Option<Uuid>,
+    pub attempts: i32,
+    pub reason: Option<String>,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    pub dead_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+/// The dead messages, newest first.
+pub async fn dead(pool: &PgPool, limit: i64) -> Result<Vec<DeadRow>, sqlx::Error> {
+    sqlx::query_as!(
+        DeadRow,
+        r#"
+        SELECT o.id, o.kind, coalesce(b.code, c.code, s.display_name) AS record,
+               coalesce(b.office_id, c.office_id) AS office_id,
+               o.attempts, o.last_failure AS reason, o.created_at, o.done_at AS dead_at
+        FROM outbox o
+        LEFT JOIN bookings b ON b.id = o.booking_id
+        LEFT JOIN cases c ON c.id = o.case_id
+        LEFT JOIN staff_accounts s ON s.id = o.staff_id
+        WHERE o.state = 'dead'
+        ORDER BY o.done_at DESC NULLS LAST, o.id DESC
+        LIMIT $1
+        "#,
+        limit
+    )
+    .fetch_all(pool)
+    .await
+}
+
+/// How many messages are dead.
+pub async fn dead_count(pool: &PgPool) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar!(r#"SELECT count(*) AS "n!" FROM outbox WHERE state = 'dead'"#)
+        .fetch_one(pool)
+        .await
+}
+
+/// Puts a dead message back in the queue, due now with its attempts
+/// cleared; `false` when `id` is not a dead message.
+pub async fn resend(
+    tx: &mut Transaction<'_, Postgres>,
+    id: i64,
+) -> Result<Option<DeadRow>, sqlx::Error> {
+    let row = sqlx::query_as!(
+        DeadRow,
+        r#"
+        WITH r AS (
+            UPDATE outbox SET state = 'queued', attempts = 0, next_attempt_at = now(),
+                              done_at = NULL, last_failure = NULL, leased_until = NULL
+            WHERE id = $1 AND state = 'dead'
+            RETURNING id, kind, booking_id, case_id, staff_id, attempts, created_at
+        )
+        SELECT r.id, r.kind, coalesce(b.code, c.code, s.display_name) AS record,
+               coalesce(b.office_id, c.office_id) AS office_id,
+               r.attempts, NULL::text AS reason, r.created_at, NULL::timestamptz AS dead_at
+        FROM r
+        LEFT JOIN bookings b ON b.id = r.booking_id
+        LEFT JOIN cases c ON c.id = r.case_id
+        LEFT JOIN staff_accounts s ON s.id = r.staff_id
+        "#,
+        id
+    )
+    .fetch_optional(&mut **tx)
+    .await?;
+    Ok(row)
 }

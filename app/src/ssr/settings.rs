@@ -6,7 +6,7 @@
 
 use ipnet::IpNet;
 use lettre::message::Mailbox;
-use secrecy::SecretString;
+use secrecy::{SecretSlice, SecretString};
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
@@ -54,8 +54,43 @@ pub struct Settings {
     /// `STAFF_SESSION_HOURS`: and after this long in any case.
     pub staff_session_hours: u32,
     /// `STAFF_LOGIN_FAILURES_PER_15_MIN`: failed sign-ins per account and per
-    /// client address before 429.
+    /// client address (or per known browser) before 429.
     pub staff_login_failures_per_15_min: u32,
+    /// `HASH_CONCURRENCY`: password hashes run at once per instance (each
+    /// holds ~19 MiB while it runs).
+    pub hash_concurrency: usize,
+    /// `HASH_QUEUE_MS`: how long a request waits for a hashing turn before 503.
+    pub hash_queue_ms: u64,
+    /// `HEADER_TIMEOUT_SECS`: a client must send a request's headers within
+    /// this long of starting it (or of the previous answer), or the
+    /// connection is closed.
+    pub header_timeout_secs: u64,
+    /// `REQUEST_TIMEOUT_SECS`: the body must arrive (408) and the answer be
+    /// ready (503) within this long.
+    pub request_timeout_secs: u64,
+    /// `SHUTDOWN_DRAIN_SECS`: on SIGTERM, how long requests under way may finish.
+    pub shutdown_drain_secs: u64,
+    /// `MAX_CONNECTIONS`: open client connections per instance.
+    pub max_connections: usize,
+    /// `MAX_CONNECTIONS_PER_CLIENT`: open connections from one client
+    /// address (an IPv6 /64), trusted proxies excepted.
+    pub max_connections_per_client: usize,
+    /// `DATABASE_ACQUIRE_TIMEOUT_MS`: how long a request waits for a
+    /// database connection before answering 503.
+    pub database_acquire_timeout_ms: u64,
+    /// `SMTP_TIMEOUT_SECS`: one SMTP exchange, connection included.
+    pub smtp_timeout_secs: u64,
+    /// `OUTBOX_MAX_ATTEMPTS`: tries before a message is dead (shown to admins).
+    pub outbox_max_attempts: i32,
+    /// `OUTBOX_RETRY_SECS`: the first retry's delay; each next one doubles,
+    /// up to an hour.
+    pub outbox_retry_secs: i32,
+    /// `TOTP_KEY`: 32 bytes (base64 or hex) sealing the administrators' TOTP
+    /// secrets at rest. Required in production.
+    pub totp_key: SecretSlice<u8>,
+    /// `DEVICE_COOKIE_KEY`: 32 bytes (base64 or hex) signing the cookie that
+    /// marks a browser a member signed in from. Required in production.
+    pub device_cookie_key: SecretSlice<u8>,
 }
 
 /// A variable that is missing or malformed, named so the operator can fix it.
@@ -69,6 +104,10 @@ pub struct SettingsError {
 const DEV_DATABASE_URL: &str = "postgres://postgres@127.0.0.1:55432/tiepdan";
 const DEV_SMTP_URL: &str = "smtp://127.0.0.1:2525";
 const DEFAULT_MAIL_FROM: &str = "Tiếp dân <no-reply@tiepdan.local>";
+/// Development and test keys: public, so refused in production (where the
+/// variables are required anyway).
+const DEV_TOTP_KEY: &str = "dGllcGRhbi1kZXZlbG9wbWVudC10b3RwLWtleS0wMDE=";
+const DEV_DEVICE_COOKIE_KEY: &str = "dGllcGRhbi1kZXZlbG9wbWVudC1kZXZpY2Uta2V5LTE=";
 
 impl Settings {
     /// Reads the process environment.
@@ -101,6 +140,19 @@ impl Settings {
         };
 
         let database_url = get("DATABASE_URL", DEV_DATABASE_URL)?.into();
+        if production {
+            for (var, dev) in [
+                ("TOTP_KEY", DEV_TOTP_KEY),
+                ("DEVICE_COOKIE_KEY", DEV_DEVICE_COOKIE_KEY),
+            ] {
+                if lookup(var).as_deref().map(str::trim) == Some(dev) {
+                    return Err(SettingsError {
+                        var,
+                        reason: "the development key is public; make a new one".into(),
+                    });
+                }
+            }
+        }
         let smtp_url = get("SMTP_URL", DEV_SMTP_URL)?.into();
         let listen_addr = parse(
             "LEPTOS_SITE_ADDR",
@@ -157,6 +209,49 @@ impl Settings {
                 "STAFF_LOGIN_FAILURES_PER_15_MIN",
                 lookup("STAFF_LOGIN_FAILURES_PER_15_MIN").unwrap_or_else(|| "5".into()),
             )?,
+            hash_concurrency: positive(
+                number(&lookup, "HASH_CONCURRENCY", "4")?,
+                "HASH_CONCURRENCY",
+            )?,
+            hash_queue_ms: number(&lookup, "HASH_QUEUE_MS", "1000")?,
+            header_timeout_secs: positive(
+                number(&lookup, "HEADER_TIMEOUT_SECS", "10")?,
+                "HEADER_TIMEOUT_SECS",
+            )?,
+            request_timeout_secs: positive(
+                number(&lookup, "REQUEST_TIMEOUT_SECS", "30")?,
+                "REQUEST_TIMEOUT_SECS",
+            )?,
+            shutdown_drain_secs: number(&lookup, "SHUTDOWN_DRAIN_SECS", "20")?,
+            max_connections: positive(
+                number(&lookup, "MAX_CONNECTIONS", "1024")?,
+                "MAX_CONNECTIONS",
+            )?,
+            max_connections_per_client: positive(
+                number(&lookup, "MAX_CONNECTIONS_PER_CLIENT", "64")?,
+                "MAX_CONNECTIONS_PER_CLIENT",
+            )?,
+            database_acquire_timeout_ms: positive(
+                number(&lookup, "DATABASE_ACQUIRE_TIMEOUT_MS", "750")?,
+                "DATABASE_ACQUIRE_TIMEOUT_MS",
+            )?,
+            smtp_timeout_secs: positive(
+                number(&lookup, "SMTP_TIMEOUT_SECS", "20")?,
+                "SMTP_TIMEOUT_SECS",
+            )?,
+            outbox_max_attempts: positive(
+                number(&lookup, "OUTBOX_MAX_ATTEMPTS", "12")?,
+                "OUTBOX_MAX_ATTEMPTS",
+            )?,
+            outbox_retry_secs: positive(
+                number(&lookup, "OUTBOX_RETRY_SECS", "30")?,
+                "OUTBOX_RETRY_SECS",
+            )?,
+            totp_key: key("TOTP_KEY", &get("TOTP_KEY", DEV_TOTP_KEY)?)?,
+            device_cookie_key: key(
+                "DEVICE_COOKIE_KEY",
+                &get("DEVICE_COOKIE_KEY", DEV_DEVICE_COOKIE_KEY)?,
+            )?,
         })
     }
 
@@ -181,6 +276,54 @@ where
         var,
         reason: format!("{e}"),
     })
+}
+
+fn number<T: std::str::FromStr>(
+    lookup: &impl Fn(&str) -> Option<String>,
+    var: &'static str,
+    default: &str,
+) -> Result<T, SettingsError>
+where
+    T::Err: std::fmt::Display,
+{
+    parse(var, lookup(var).unwrap_or_else(|| default.to_owned()))
+}
+
+fn positive<T: PartialOrd + Default>(value: T, var: &'static str) -> Result<T, SettingsError> {
+    if value > T::default() {
+        Ok(value)
+    } else {
+        Err(SettingsError {
+            var,
+            reason: "must be greater than zero".into(),
+        })
+    }
+}
+
+/// A 32-byte key, written as base64 (standard or URL-safe) or 64 hex digits.
+fn key(var: &'static str, value: &str) -> Result<SecretSlice<u8>, SettingsError> {
+    use base64::Engine as _;
+    let value = value.trim();
+    let bytes = if value.len() == 64 && value.bytes().all(|b| b.is_ascii_hexdigit()) {
+        (0..32)
+            .map(|i| u8::from_str_radix(&value[2 * i..2 * i + 2], 16))
+            .collect::<Result<Vec<u8>, _>>()
+            .ok()
+    } else {
+        base64::engine::general_purpose::STANDARD
+            .decode(value)
+            .or_else(|_| base64::engine::general_purpose::URL_SAFE.decode(value))
+            .or_else(|_| base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(value))
+            .ok()
+    };
+    match bytes.filter(|b| b.len() == 32) {
+        Some(bytes) => Ok(bytes.into()),
+        None => Err(SettingsError {
+            var,
+            reason: "expected 32 bytes as base64 or 64 hex digits (e.g. `openssl rand -base64 32`)"
+                .into(),
+        }),
+    }
 }
 
 /// Reads `a.b.c.d, e.f.g.h/24, ::1`: a bare address is a one-host range.
@@ -252,10 +395,38 @@ mod tests {
             ("DATABASE_URL", "postgres://app:pw@db/tiepdan"),
             ("SMTP_URL", "smtps://mail.example.org"),
             ("PUBLIC_URL", "https://tiepdan.example.gov.vn/"),
+            ("TOTP_KEY", &"ab".repeat(32)),
+            (
+                "DEVICE_COOKIE_KEY",
+                "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=",
+            ),
         ])
         .unwrap();
         assert_eq!(s.public_url, "https://tiepdan.example.gov.vn");
         assert!(s.secure_cookies());
+        assert_eq!(s.totp_key.expose_secret()[0], 0xab);
+        assert_eq!(
+            s.device_cookie_key.expose_secret(),
+            b"0123456789abcdef0123456789abcdef"
+        );
+    }
+
+    #[test]
+    fn production_needs_its_own_keys() {
+        let base = [
+            ("APP_ENV", "production"),
+            ("DATABASE_URL", "postgres://app:pw@db/tiepdan"),
+            ("SMTP_URL", "smtps://mail.example.org"),
+            ("PUBLIC_URL", "https://tiepdan.example.gov.vn/"),
+        ];
+        assert_eq!(settings(&base).unwrap_err().var, "TOTP_KEY");
+        let mut with_dev = base.to_vec();
+        with_dev.push(("TOTP_KEY", DEV_TOTP_KEY));
+        with_dev.push(("DEVICE_COOKIE_KEY", DEV_DEVICE_COOKIE_KEY));
+        assert_eq!(settings(&with_dev).unwrap_err().var, "TOTP_KEY");
+        let mut short = base.to_vec();
+        short.push(("TOTP_KEY", "c2hvcnQ="));
+        assert_eq!(settings(&short).unwrap_err().var, "TOTP_KEY");
     }
 
     #[test]
@@ -293,6 +464,9 @@ mod tests {
             ("MAIL_FROM", "not an address"),
             ("PUBLIC_URL", "tiepdan.example"),
             ("DATABASE_MAX_CONNECTIONS", "many"),
+            ("HASH_CONCURRENCY", "0"),
+            ("HEADER_TIMEOUT_SECS", "soon"),
+            ("TOTP_KEY", "not a key"),
         ] {
             let err = settings(&[(var, value)]).unwrap_err();
             assert_eq!(err.var, var, "{value}");

@@ -1,4 +1,4 @@
-use super::{mail::Mailer, settings::Settings};
+use super::{hashing::Hasher, mail::Mailer, settings::Settings};
 use crate::error::AppError;
 use leptos::prelude::use_context;
 use sqlx::PgPool;
@@ -12,6 +12,23 @@ pub struct AppState {
     pub pool: PgPool,
     pub mailer: Mailer,
     pub settings: Arc<Settings>,
+    /// This instance's password-hashing budget.
+    pub hasher: Hasher,
+}
+
+impl AppState {
+    pub fn new(pool: PgPool, mailer: Mailer, settings: Settings) -> Self {
+        let hasher = Hasher::new(
+            settings.hash_concurrency,
+            std::time::Duration::from_millis(settings.hash_queue_ms),
+        );
+        Self {
+            pool,
+            mailer,
+            settings: Arc::new(settings),
+            hasher,
+        }
+    }
 }
 
 /// The [`AppState`] provided to routes and server functions.

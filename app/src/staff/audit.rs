@@ -59,6 +59,40 @@ pub async fn record_alone(
     tx.commit().await
 }
 
+/// Records that `actor` was shown the denouncers of `records` (booking or
+/// case codes) through `via`, one row each, in one transaction.
+pub async fn identity_viewed(
+    pool: &PgPool,
+    actor: &StaffUser,
+    trusted: &[ipnet::IpNet],
+    record_type: &str,
+    records: &[String],
+    office: Uuid,
+    via: &str,
+) -> Result<(), sqlx::Error> {
+    if records.is_empty() {
+        return Ok(());
+    }
+    let action = format!("{record_type}.identity_viewed");
+    let mut tx = pool.begin().await?;
+    for code in records {
+        record(
+            &mut tx,
+            actor,
+            trusted,
+            Entry {
+                action: &action,
+                record_type,
+                record_id: code,
+                office: Some(office),
+                details: serde_json::json!({ "via": via }),
+            },
+        )
+        .await?;
+    }
+    tx.commit().await
+}
+
 /// A row of the trail as admins browse it.
 #[derive(Debug)]
 pub struct AuditRow {

@@ -1,20 +1,24 @@
 //! Staff sign-in through axum-login: who is signed in, with which role and
 //! offices, and the checks every staff server function starts with.
 //!
-//! Sessions live in PostgreSQL (tower-sessions-sqlx-store), so any server
-//! instance serves any staff member. A session is tied to the password hash
-//! it was opened with: changing the password ends every other session.
+//! Sessions live in PostgreSQL, so any server instance serves any staff
+//! member. A session is tied to the password hash and the privileges epoch
+//! it was opened with: changing the password, the role, the offices or the
+//! account's state ends every session of the member.
 
 use super::Role;
 use crate::error::AppError;
-use crate::ssr::AppState;
+use crate::ssr::{hashing::Hasher, AppState};
 use axum_login::{AuthUser, AuthnBackend};
+use sha2::{Digest, Sha256};
 use sqlx::PgPool;
 use uuid::Uuid;
 
 /// The session key holding when the member signed in (Unix seconds), for
 /// the absolute session lifetime.
 const SIGNED_IN_AT: &str = "signed_in_at";
+/// Set once an administrator passed the second factor in this session.
+const SECOND_FACTOR: &str = "second_factor_at";
 
 /// A signed-in staff member.
 #[derive(Clone)]
@@ -24,7 +28,9 @@ pub struct StaffUser {
     pub display_name: String,
     pub role: Role,
     pub office_ids: Vec<Uuid>,
-    password_hash: String,
+    /// A digest of the password hash and the privileges epoch: the session
+    /// remembers it, and axum-login ends the session when it changes.
+    auth_hash: Vec<u8>,
 }
 
 impl std::fmt::Debug for StaffUser {
@@ -45,13 +51,26 @@ impl AuthUser for StaffUser {
     }
 
     fn session_auth_hash(&self) -> &[u8] {
-        self.password_hash.as_bytes()
+        &self.auth_hash
     }
 }
 
 impl StaffUser {
     pub fn serves(&self, office: Uuid) -> bool {
         self.office_ids.contains(&office)
+    }
+
+    /// A member for unit tests of rules that read only role and offices.
+    #[cfg(test)]
+    pub fn for_test(id: Uuid, role: Role, office_ids: Vec<Uuid>) -> Self {
+        Self {
+            id,
+            email: format!("{id}@test.vn"),
+            display_name: "Thử".into(),
+            role,
+            office_ids,
+            auth_hash: Vec::new(),
+        }
     }
 }
 
@@ -66,11 +85,18 @@ pub struct Credentials {
 #[derive(Clone, Debug)]
 pub struct StaffBackend {
     pool: PgPool,
+    hasher: Hasher,
+    /// Demo accounts may sign in (never in production).
+    allow_demo: bool,
 }
 
 impl StaffBackend {
-    pub fn new(pool: PgPool) -> Self {
-        Self { pool }
+    pub fn new(state: &AppState) -> Self {
+        Self {
+            pool: state.pool.clone(),
+            hasher: state.hasher.clone(),
+            allow_demo: state.settings.env != crate::ssr::AppEnv::Production,
+        }
     }
 }
 
@@ -78,8 +104,17 @@ impl StaffBackend {
 pub enum BackendError {
     #[error(transparent)]
     Db(#[from] sqlx::Error),
-    #[error("password check did not finish: {0}")]
-    Task(#[from] tokio::task::JoinError),
+    #[error("password check refused or failed: {0}")]
+    Hash(AppError),
+}
+
+impl From<BackendError> for AppError {
+    fn from(error: BackendError) -> Self {
+        match error {
+            BackendError::Db(e) => e.into(),
+            BackendError::Hash(e) => e,
+        }
+    }
 }
 
 pub type AuthSession = axum_login::AuthSession<StaffBackend>;
@@ -90,18 +125,28 @@ struct AccountRow {
     display_name: String,
     role: String,
     password_hash: String,
+    privileges_epoch: i64,
+    is_demo: bool,
     office_ids: Vec<Uuid>,
 }
 
 impl AccountRow {
     fn into_user(self) -> Option<StaffUser> {
+        let Some(role) = Role::parse(&self.role) else {
+            tracing::error!(role = %self.role, "a staff account has an unknown role");
+            return None;
+        };
+        let mut digest = Sha256::new();
+        digest.update(self.password_hash.as_bytes());
+        digest.update(b"\0");
+        digest.update(self.privileges_epoch.to_be_bytes());
         Some(StaffUser {
             id: self.id,
             email: self.email,
             display_name: self.display_name,
-            role: Role::parse(&self.role)?,
+            role,
             office_ids: self.office_ids,
-            password_hash: self.password_hash,
+            auth_hash: digest.finalize().to_vec(),
         })
     }
 }
@@ -111,7 +156,7 @@ macro_rules! select_account {
         sqlx::query_as!(
             AccountRow,
             r#"
-            SELECT a.id, a.email, a.display_name, a.role, a.password_hash,
+            SELECT a.id, a.email, a.display_name, a.role, a.password_hash, a.privileges_epoch, a.is_demo,
                    coalesce(array_agg(so.office_id) FILTER (WHERE so.office_id IS NOT NULL), '{}') AS "office_ids!"
             FROM staff_accounts a
             LEFT JOIN staff_offices so ON so.staff_id = a.id
@@ -119,13 +164,6 @@ macro_rules! select_account {
             $arg
         )
     };
-}
-
-/// A PHC string for a password nobody has, checked when the e-mail is
-/// unknown so that both failures take the same time.
-fn decoy_hash() -> &'static str {
-    static DECOY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
-    DECOY.get_or_init(|| password_auth::generate_hash("not a real password"))
 }
 
 impl AuthnBackend for StaffBackend {
@@ -137,16 +175,19 @@ impl AuthnBackend for StaffBackend {
         let email = creds.email.trim().to_lowercase();
         let row = select_account!("WHERE a.email = $1 AND a.active", email)
             .fetch_optional(&self.pool)
-            .await?;
-        let hash = row
-            .as_ref()
-            .map(|r| r.password_hash.clone())
-            .unwrap_or_else(|| decoy_hash().to_owned());
-        // Argon2 takes tens of milliseconds of CPU: off the async threads.
-        let matches = tokio::task::spawn_blocking(move || {
-            password_auth::verify_password(creds.password, &hash).is_ok()
-        })
-        .await?;
+            .await?
+            // A demo account in production is as unknown as a missing one.
+            .filter(|r| self.allow_demo || !r.is_demo);
+        // An unknown e-mail is checked against a decoy, so that both
+        // failures take the same time.
+        let matches = self
+            .hasher
+            .verify(
+                creds.password,
+                row.as_ref().map(|r| r.password_hash.clone()),
+            )
+            .await
+            .map_err(BackendError::Hash)?;
         Ok(row.filter(|_| matches).and_then(AccountRow::into_user))
     }
 
@@ -154,6 +195,7 @@ impl AuthnBackend for StaffBackend {
         Ok(select_account!("WHERE a.id = $1 AND a.active", *id)
             .fetch_optional(&self.pool)
             .await?
+            .filter(|r| self.allow_demo || !r.is_demo)
             .and_then(AccountRow::into_user))
     }
 }
@@ -170,6 +212,14 @@ pub async fn session() -> Result<AuthSession, AppError> {
 pub async fn stamp_sign_in(auth: &AuthSession) -> Result<(), AppError> {
     auth.session
         .insert(SIGNED_IN_AT, chrono::Utc::now().timestamp())
+        .await
+        .map_err(session_error)
+}
+
+/// Marks that an administrator passed the second factor in this session.
+pub async fn stamp_second_factor(auth: &AuthSession) -> Result<(), AppError> {
+    auth.session
+        .insert(SECOND_FACTOR, chrono::Utc::now().timestamp())
         .await
         .map_err(session_error)
 }
@@ -198,7 +248,16 @@ pub async fn current_in(auth: &mut AuthSession, state: &AppState) -> Result<Staf
         .map_err(session_error)?;
     let max_age = i64::from(state.settings.staff_session_hours) * 3600;
     let expired = since.is_none_or(|at| chrono::Utc::now().timestamp() - at > max_age);
-    if expired {
+    // An administrator's session needs the second factor: one opened under
+    // another role (before a promotion) never had it.
+    let second_factor_missing = user.role == Role::Admin
+        && auth
+            .session
+            .get::<i64>(SECOND_FACTOR)
+            .await
+            .map_err(session_error)?
+            .is_none();
+    if expired || second_factor_missing {
         auth.logout().await.map_err(|e| {
             tracing::error!(error = %e, "could not end an expired session");
             AppError::Internal
@@ -215,23 +274,23 @@ pub enum Permission {
     FrontDesk,
     /// Weekly hours, closures, blocked slots.
     Schedules,
-    /// Moving cases through their statuses, assigning, extending; reports.
+    /// Moving cases through their statuses, extending; reports.
     Cases,
-    /// Reading the audit trail; managing accounts.
+    /// Deciding who handles a case.
+    AssignCases,
+    /// Reading the audit trail and the undelivered mail; managing accounts.
     Admin,
 }
 
 impl Role {
     pub fn may(self, permission: Permission) -> bool {
-        matches!(
-            (self, permission),
-            (Role::Admin, _)
-                | (
-                    Role::Officer,
-                    Permission::FrontDesk | Permission::Schedules | Permission::Cases
-                )
-                | (Role::Receptionist, Permission::FrontDesk)
-        )
+        use Permission::*;
+        match self {
+            Role::Admin => true,
+            Role::Supervisor => matches!(permission, FrontDesk | Schedules | Cases | AssignCases),
+            Role::Officer => matches!(permission, FrontDesk | Schedules | Cases),
+            Role::Receptionist => matches!(permission, FrontDesk),
+        }
     }
 }
 
@@ -269,6 +328,10 @@ mod tests {
         assert!(Role::Officer.may(FrontDesk));
         assert!(Role::Officer.may(Schedules));
         assert!(!Role::Officer.may(Admin));
+        assert!(!Role::Officer.may(AssignCases));
+        assert!(Role::Supervisor.may(AssignCases) && Role::Supervisor.may(Cases));
+        assert!(!Role::Supervisor.may(Admin));
+        assert!(!Role::Receptionist.may(AssignCases));
         assert!(Role::Admin.may(FrontDesk) && Role::Admin.may(Schedules) && Role::Admin.may(Admin));
     }
 }

@@ -5,8 +5,8 @@
 use super::audit::{self, Entry};
 use super::auth::StaffUser;
 use super::DeskAction;
-use crate::booking::repo::{self, BookingRow, MailFn};
-use crate::ssr::outbox;
+use crate::booking::notice::{self, MailKind};
+use crate::booking::repo::{self, BookingRow};
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::PgPool;
 use uuid::Uuid;
@@ -35,6 +35,8 @@ pub struct DeskRow {
     pub created_at: DateTime<Utc>,
     pub notes: Vec<String>,
     pub walk_in: bool,
+    /// The officer handling the case opened from this booking, if any.
+    pub case_handler: Option<Uuid>,
 }
 
 /// The office's slots on `day` (Vietnam date), including withdrawn ones
@@ -75,9 +77,11 @@ pub async fn day_bookings(
         SELECT b.code, b.status, b.full_name, b.party_size, b.representatives, b.topic,
                b.summary, b.needs, b.interpreter, (b.email IS NOT NULL) AS "email_given!",
                b.slot_id, b.created_at, b.walk_in,
-               coalesce((SELECT array_agg(n.body ORDER BY n.at) FROM booking_notes n WHERE n.booking_id = b.id), '{}') AS "notes!"
+               coalesce((SELECT array_agg(n.body ORDER BY n.at) FROM booking_notes n WHERE n.booking_id = b.id), '{}') AS "notes!",
+               c.assigned_to AS "case_handler?"
         FROM bookings b
         JOIN slots s ON s.id = b.slot_id
+        LEFT JOIN cases c ON c.booking_id = b.id
         WHERE b.office_id = $1
           AND s.starts_at >= $2::date::timestamp AT TIME ZONE 'Asia/Ho_Chi_Minh'
           AND s.starts_at < ($2::date + 1)::timestamp AT TIME ZONE 'Asia/Ho_Chi_Minh'
@@ -125,6 +129,10 @@ pub enum DeskError {
     OtherOffice,
     #[error("status {0} does not allow this action")]
     InvalidTransition(String),
+    #[error("check-in is only on the day of the appointment")]
+    NotToday,
+    #[error("a no-show only once the appointment has begun")]
+    NotYetBegun,
     #[error(transparent)]
     Db(#[from] sqlx::Error),
 }
@@ -138,11 +146,18 @@ pub async fn apply(
     code: &str,
     action: DeskAction,
     reason: &str,
-    mail: MailFn<'_>,
 ) -> Result<BookingRow, DeskError> {
     let mut tx = pool.begin().await?;
     let current = sqlx::query!(
-        "SELECT id, office_id, slot_id, status FROM bookings WHERE code = $1 FOR UPDATE",
+        r#"
+        SELECT b.id, b.office_id, b.slot_id, b.status,
+               (s.starts_at AT TIME ZONE 'Asia/Ho_Chi_Minh')::date
+                   = (now() AT TIME ZONE 'Asia/Ho_Chi_Minh')::date AS "on_the_day!",
+               s.starts_at <= now() AS "begun!"
+        FROM bookings b JOIN slots s ON s.id = b.slot_id
+        WHERE b.code = $1
+        FOR UPDATE OF b
+        "#,
         code
     )
     .fetch_optional(&mut *tx)
@@ -153,6 +168,13 @@ pub async fn apply(
     }
     if !action.allowed_from().contains(&current.status.as_str()) {
         return Err(DeskError::InvalidTransition(current.status));
+    }
+    // A citizen is received on the day of their appointment (Vietnam time),
+    // and is absent only once their time has come.
+    match action {
+        DeskAction::CheckIn if !current.on_the_day => return Err(DeskError::NotToday),
+        DeskAction::NoShow if !current.begun => return Err(DeskError::NotYetBegun),
+        _ => {}
     }
     let to = action.resulting_status();
     let reason = Some(reason.trim()).filter(|r| !r.is_empty());
@@ -201,13 +223,14 @@ pub async fn apply(
     )
     .await?;
     let booking = repo::by_id_in(&mut tx, current.id).await?;
-    let token = if action == DeskAction::Confirm && booking.email.is_some() {
-        repo::issue_token(&mut tx, current.id).await?
-    } else {
-        String::new()
+    let notice = match action {
+        DeskAction::Confirm => Some(MailKind::Confirmed),
+        DeskAction::Reject => Some(MailKind::Rejected),
+        DeskAction::Cancel => Some(MailKind::CancelledByStaff),
+        DeskAction::CheckIn | DeskAction::NoShow | DeskAction::Complete => None,
     };
-    if let Some(message) = mail(&booking, &token) {
-        outbox::enqueue(&mut tx, &message).await?;
+    if let Some(kind) = notice {
+        notice::queue(&mut tx, kind, current.id, booking.email.is_some()).await?;
     }
     tx.commit().await?;
     Ok(booking)

@@ -3,14 +3,13 @@
 
 use super::audit::{self, Entry};
 use super::auth::{self, AuthSession, StaffUser};
+use super::device;
 use super::totp;
 use super::{Enrollment, RecoveryCodes, StaffProfile};
-use crate::error::{AppError, FieldError, ValidationCode};
+use crate::error::{AppError, ValidationCode};
 use crate::locale::use_locale;
-use crate::ssr::{app_state, limits, respond::is_plain_form_post, AppState};
+use crate::ssr::{app_state, respond::is_plain_form_post, AppState};
 use axum_login::AuthnBackend as _;
-
-const QUARTER: i32 = 900;
 
 /// The member half-way through signing in (401 without one; a browser
 /// posting a plain form goes back to the password).
@@ -36,13 +35,18 @@ async fn pending_user(state: &AppState, session: &AuthSession) -> Result<StaffUs
 
 fn required_code(code: &str) -> Result<(), AppError> {
     if code.trim().is_empty() {
-        return Err(AppError::Validation {
-            fields: vec![FieldError::new(
-                "code",
-                ValidationCode::Required,
-                use_locale(),
-            )],
-        });
+        return Err(AppError::invalid(
+            "code",
+            ValidationCode::Required,
+            use_locale(),
+        ));
+    }
+    if code.len() > 64 {
+        return Err(AppError::invalid(
+            "code",
+            ValidationCode::TooLong,
+            use_locale(),
+        ));
     }
     Ok(())
 }
@@ -61,6 +65,8 @@ async fn complete(
         AppError::Internal
     })?;
     auth::stamp_sign_in(&session).await?;
+    auth::stamp_second_factor(&session).await?;
+    device::remember(state, &user.email);
     audit::record_alone(
         &state.pool,
         user,
@@ -83,13 +89,11 @@ pub async fn code(code: String) -> Result<StaffProfile, AppError> {
     let session = auth::session().await?;
     let user = pending_user(&state, &session).await?;
     required_code(&code)?;
-    let keys = super::service::login_keys(&state, &user.email);
-    let limit = state.settings.staff_login_failures_per_15_min;
-    for key in &keys {
-        limits::check(&state.pool, key, QUARTER, limit).await?;
-    }
-    let stored = totp::stored(&state.pool, user.id).await?;
+    // Counted before the code is looked at.
+    let claim = device::claim_attempt(&state, &user.email).await?;
+    let stored = totp::stored(&state, user.id).await?;
     let Some(secret) = stored.secret else {
+        claim.give_back(&state.pool).await?;
         // Not enrolled: the enrolment page is the way on.
         if is_plain_form_post() {
             leptos_axum::redirect("/staff/sign-in/enroll");
@@ -107,11 +111,9 @@ pub async fn code(code: String) -> Result<StaffProfile, AppError> {
         None => None,
     };
     let Some(how) = how else {
-        for key in &keys {
-            limits::hit(&state.pool, key, QUARTER, u32::MAX).await?;
-        }
         return Err(AppError::Unauthorized);
     };
+    claim.give_back(&state.pool).await?;
     let profile = complete(&state, session, &user, how).await?;
     if is_plain_form_post() {
         leptos_axum::redirect("/staff");
@@ -141,11 +143,11 @@ pub async fn enrollment() -> Result<Enrollment, AppError> {
     let state = app_state()?;
     let session = auth::session().await?;
     let user = pending_user(&state, &session).await?;
-    if totp::stored(&state.pool, user.id).await?.secret.is_some() {
+    if totp::is_enrolled(&state.pool, user.id).await? {
         // Enrolled already: a new secret needs an admin's reset.
         return Err(AppError::Forbidden);
     }
-    let (secret, url) = totp::enrollment(&session, &user.email).await?;
+    let (secret, url) = totp::enrollment(&state, &session, &user).await?;
     Ok(Enrollment {
         qr_svg: qr_svg(&url)?,
         secret,
@@ -159,15 +161,12 @@ pub async fn confirm(code: String) -> Result<RecoveryCodes, AppError> {
     let session = auth::session().await?;
     let user = pending_user(&state, &session).await?;
     required_code(&code)?;
-    if totp::stored(&state.pool, user.id).await?.secret.is_some() {
+    if totp::is_enrolled(&state.pool, user.id).await? {
         return Err(AppError::Forbidden);
     }
-    let keys = super::service::login_keys(&state, &user.email);
-    let limit = state.settings.staff_login_failures_per_15_min;
-    for key in &keys {
-        limits::check(&state.pool, key, QUARTER, limit).await?;
-    }
-    let Some(secret) = totp::enrollment_secret(&session).await? else {
+    let claim = device::claim_attempt(&state, &user.email).await?;
+    let Some(secret) = totp::enrollment_secret(&state, &session, user.id).await? else {
+        claim.give_back(&state.pool).await?;
         if is_plain_form_post() {
             leptos_axum::redirect("/staff/sign-in/enroll");
         }
@@ -175,12 +174,10 @@ pub async fn confirm(code: String) -> Result<RecoveryCodes, AppError> {
     };
     let now = u64::try_from(chrono::Utc::now().timestamp()).unwrap_or(0);
     let Some(step) = totp::matching_step(&secret, &user.email, &code, now)? else {
-        for key in &keys {
-            limits::hit(&state.pool, key, QUARTER, u32::MAX).await?;
-        }
         return Err(AppError::Unauthorized);
     };
-    let codes = totp::enroll(&state.pool, user.id, &secret, step).await?;
+    claim.give_back(&state.pool).await?;
+    let codes = totp::enroll(&state, user.id, &secret, step).await?;
     let session_after = session.clone();
     complete(&state, session, &user, "enrolled").await?;
     if is_plain_form_post() {

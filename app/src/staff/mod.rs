@@ -11,7 +11,11 @@ pub mod audit;
 #[cfg(feature = "ssr")]
 pub mod auth;
 #[cfg(feature = "ssr")]
+pub mod confidentiality;
+#[cfg(feature = "ssr")]
 pub mod desk;
+#[cfg(feature = "ssr")]
+pub mod device;
 #[cfg(feature = "ssr")]
 mod mfa;
 pub mod schedule;
@@ -19,6 +23,8 @@ pub mod schedule;
 pub(crate) mod service;
 #[cfg(feature = "ssr")]
 pub mod totp;
+#[cfg(feature = "ssr")]
+mod undelivered;
 #[cfg(feature = "ssr")]
 pub mod walk_in;
 
@@ -34,17 +40,37 @@ use serde::{Deserialize, Serialize};
 pub enum Role {
     Receptionist,
     Officer,
+    /// Leads the case officers of their offices: assigns cases, and sees a
+    /// denouncer's identity in those offices.
+    Supervisor,
     Admin,
 }
 
 impl Role {
+    pub const ALL: [Role; 4] = [
+        Role::Receptionist,
+        Role::Officer,
+        Role::Supervisor,
+        Role::Admin,
+    ];
+
     pub fn parse(raw: &str) -> Option<Self> {
         Some(match raw {
             "receptionist" => Self::Receptionist,
             "officer" => Self::Officer,
+            "supervisor" => Self::Supervisor,
             "admin" => Self::Admin,
             _ => return None,
         })
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Receptionist => "receptionist",
+            Self::Officer => "officer",
+            Self::Supervisor => "supervisor",
+            Self::Admin => "admin",
+        }
     }
 }
 
@@ -168,6 +194,9 @@ pub struct DeskBooking {
     pub notes: Vec<String>,
     /// Received without a booking.
     pub walk_in: bool,
+    /// A denouncer this reader may not see: name, representatives and
+    /// summary are withheld.
+    pub masked: bool,
 }
 
 /// A slot of the day with its bookings.
@@ -247,6 +276,31 @@ pub struct AuditEntry {
     pub record_id: String,
     pub client_addr: Option<String>,
     pub details: String,
+}
+
+/// A message the outbox gave up on.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UndeliveredMail {
+    pub id: i64,
+    /// The message's kind (`booking_confirmed`, `staff_password_link`…).
+    pub kind: String,
+    /// The booking's or case's code, or the staff member's name.
+    pub record: String,
+    /// Why it was given up: `smtp 550`, `timeout`, `bad_address`… (never
+    /// an address).
+    pub reason: String,
+    pub attempts: i32,
+    pub queued_at: String,
+    pub dead_at: Option<String>,
+}
+
+/// `GET /api/staff/mail`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UndeliveredView {
+    /// How many messages are dead in all.
+    pub count: u64,
+    /// The newest 200 of them.
+    pub messages: Vec<UndeliveredMail>,
 }
 
 /// Signs a staff member in. Unknown e-mail and wrong password give the
@@ -397,6 +451,19 @@ pub async fn staff_note(
     #[server(default)] note: String,
 ) -> Result<(), AppError> {
     crate::ssr::respond(service::note(code, note).await)
+}
+
+/// The e-mails that could not be delivered after every retry (admins).
+#[server(endpoint = "staff/mail", input = GetUrl)]
+pub async fn staff_undelivered() -> Result<UndeliveredView, AppError> {
+    crate::ssr::respond(undelivered::list().await)
+}
+
+/// Queues an undelivered e-mail again (`id`), with a fresh link if it has
+/// one (admins; audited).
+#[server(endpoint = "staff/mail/resend")]
+pub async fn staff_resend_mail(#[server(default)] id: String) -> Result<(), AppError> {
+    crate::ssr::respond(undelivered::resend(id).await)
 }
 
 /// The audit trail, newest first (admins). Filters: `action`, `actor`

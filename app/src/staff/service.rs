@@ -4,23 +4,21 @@
 
 use super::audit::{self, Entry};
 use super::auth::{self, Credentials, Permission, StaffUser};
+use super::confidentiality::{self, Matter};
 use super::desk::{self, DeskError, DeskRow, OfficeRow};
+use super::device;
 use super::{
     AuditEntry, DayCounts, DaySlot, DayView, DeskAction, DeskBooking, DeskResult, OfficeChoice,
     Role, SecondFactor, StaffProfile,
 };
-use crate::booking::notify::{self, MailKind};
 use crate::booking::service::rfc3339;
 use crate::booking::{BookingCode, BookingStatus, Topic};
-use crate::error::{AppError, ConflictReason, FieldError, ValidationCode};
-use crate::i18n::Locale;
+use crate::error::{AppError, ConflictReason, FieldError, Fields, ValidationCode};
+use crate::i18n::{td_string, Locale};
 use crate::locale::use_locale;
-use crate::ssr::{app_state, client, limits, respond::is_plain_form_post, AppState};
+use crate::ssr::{app_state, respond::is_plain_form_post, AppState};
 use chrono::{NaiveDate, Utc};
 use chrono_tz::Asia::Ho_Chi_Minh;
-use sha2::{Digest, Sha256};
-
-const QUARTER: i32 = 900;
 
 fn invalid(field: &str, code: ValidationCode, locale: Locale) -> AppError {
     AppError::Validation {
@@ -53,69 +51,52 @@ pub(super) async fn profile(
     })
 }
 
-/// Rate-limit keys for sign-in failures: per account (the e-mail hashed, so
-/// the table holds no address) and per client address.
-pub(super) fn login_keys(state: &AppState, email: &str) -> [String; 2] {
-    let digest = Sha256::digest(email.trim().to_lowercase().as_bytes());
-    let account: String = digest[..12].iter().map(|b| format!("{b:02x}")).collect();
-    [
-        format!("staff-login:account:{account}"),
-        format!(
-            "staff-login:addr:{}",
-            client::client_key(&state.settings.trusted_proxies)
-        ),
-    ]
-}
-
 /// `POST /api/staff/login`.
 pub async fn login(email: String, password: String) -> Result<StaffProfile, AppError> {
     let state = app_state()?;
     let locale = use_locale();
-    let mut fields = Vec::new();
+    let mut f = Fields::new(locale);
     if email.trim().is_empty() {
-        fields.push(FieldError::new("email", ValidationCode::Required, locale));
+        f.push("email", ValidationCode::Required);
     } else if email.len() > 254 {
-        fields.push(FieldError::new("email", ValidationCode::TooLong, locale));
+        f.push("email", ValidationCode::TooLong);
     }
     if password.is_empty() {
-        fields.push(FieldError::new(
-            "password",
-            ValidationCode::Required,
-            locale,
-        ));
+        f.push("password", ValidationCode::Required);
     } else if password.len() > 1024 {
-        fields.push(FieldError::new("password", ValidationCode::TooLong, locale));
+        f.push("password", ValidationCode::TooLong);
     }
-    if !fields.is_empty() {
-        return Err(AppError::Validation { fields });
-    }
-    let limit = state.settings.staff_login_failures_per_15_min;
-    let keys = login_keys(&state, &email);
-    for key in &keys {
-        limits::check(&state.pool, key, QUARTER, limit).await?;
-    }
+    f.finish()?;
+    // The attempt is counted before the password is looked at.
+    let claim = device::claim_attempt(&state, &email).await?;
     let mut session = auth::session().await?;
-    let user = session
-        .authenticate(Credentials { email, password })
+    let user = match session
+        .authenticate(Credentials {
+            email: email.clone(),
+            password,
+        })
         .await
-        .map_err(|e| {
-            tracing::error!(error = %e, "sign-in backend error");
-            AppError::Internal
-        })?;
-    let Some(user) = user else {
-        for key in &keys {
-            // The answer is 401 either way; the count is what matters.
-            limits::hit(&state.pool, key, QUARTER, u32::MAX).await?;
+    {
+        Ok(user) => user,
+        Err(e) => {
+            // Refused for lack of a hashing turn, or broken: not an attempt.
+            claim.give_back(&state.pool).await?;
+            return Err(match e {
+                axum_login::Error::Backend(e) => e.into(),
+                axum_login::Error::Session(e) => auth::session_error(e),
+            });
         }
+    };
+    // Unknown e-mail and wrong password: the same 401, and the attempt stays
+    // counted.
+    let Some(user) = user else {
         return Err(AppError::Unauthorized);
     };
+    claim.give_back(&state.pool).await?;
     if user.role == Role::Admin {
         // Administrators are signed in only after their second factor.
         super::totp::start(&session, &user).await?;
-        let enrolled = super::totp::stored(&state.pool, user.id)
-            .await?
-            .secret
-            .is_some();
+        let enrolled = super::totp::is_enrolled(&state.pool, user.id).await?;
         let (step, page) = if enrolled {
             (SecondFactor::Totp, "/staff/sign-in/code")
         } else {
@@ -128,6 +109,8 @@ pub async fn login(email: String, password: String) -> Result<StaffProfile, AppE
         pending.second_factor = Some(step);
         return Ok(pending);
     }
+    // An administrator's browser becomes known only after the second factor.
+    device::remember(&state, &user.email);
     // Rotates the session id (no fixation) and ties it to the password.
     session.login(&user).await.map_err(|e| {
         tracing::error!(error = %e, "could not open a staff session");
@@ -193,15 +176,45 @@ fn today_vn() -> NaiveDate {
     Utc::now().with_timezone(&Ho_Chi_Minh).date_naive()
 }
 
-fn desk_booking(row: DeskRow, starts_at: &str, ends_at: &str) -> DeskBooking {
-    DeskBooking {
+/// A booking as `user` may see it: a denouncer's name, representatives and
+/// summary withheld unless the one rule lets them through.
+fn desk_booking(
+    row: DeskRow,
+    user: &StaffUser,
+    office: uuid::Uuid,
+    starts_at: &str,
+    ends_at: &str,
+    locale: Locale,
+) -> Result<DeskBooking, AppError> {
+    let topic = Topic::parse(&row.topic).map_err(|_| {
+        tracing::error!(topic = %row.topic, "a booking has an unknown topic");
+        AppError::Internal
+    })?;
+    let status = BookingStatus::parse(&row.status).ok_or_else(|| {
+        tracing::error!(status = %row.status, "a booking has an unknown status");
+        AppError::Internal
+    })?;
+    let visible = confidentiality::sees_identity(
+        user,
+        &Matter {
+            denunciation: topic == Topic::Denunciation,
+            office,
+            handler: row.case_handler,
+        },
+    );
+    let hidden = || td_string!(locale, cases.confidential).to_owned();
+    Ok(DeskBooking {
         code: row.code,
-        status: BookingStatus::parse(&row.status).unwrap_or(BookingStatus::Requested),
-        full_name: row.full_name,
+        status,
+        full_name: if visible { row.full_name } else { hidden() },
         party_size: row.party_size,
-        representatives: row.representatives,
-        topic: Topic::parse(&row.topic).unwrap_or(Topic::Petition),
-        summary: row.summary,
+        representatives: if visible {
+            row.representatives
+        } else {
+            row.representatives.iter().map(|_| hidden()).collect()
+        },
+        topic,
+        summary: if visible { row.summary } else { hidden() },
         needs: row.needs,
         interpreter: row.interpreter,
         email_given: row.email_given,
@@ -209,7 +222,8 @@ fn desk_booking(row: DeskRow, starts_at: &str, ends_at: &str) -> DeskBooking {
         ends_at: ends_at.to_owned(),
         notes: row.notes,
         walk_in: row.walk_in,
-    }
+        masked: !visible,
+    })
 }
 
 /// `GET /api/staff/bookings`.
@@ -253,12 +267,23 @@ pub async fn day(office: String, date: String) -> Result<DayView, AppError> {
             bookings: Vec::new(),
         });
     }
+    let mut denouncers_shown = Vec::new();
     for row in bookings {
         let Some(&index) = by_slot.get(&row.slot_id) else {
             continue;
         };
         let slot = &mut day_slots[index];
-        let booking = desk_booking(row, &slot.starts_at, &slot.ends_at);
+        let booking = desk_booking(
+            row,
+            &user,
+            office.id,
+            &slot.starts_at,
+            &slot.ends_at,
+            locale,
+        )?;
+        if booking.topic == Topic::Denunciation && !booking.masked {
+            denouncers_shown.push(booking.code.clone());
+        }
         match booking.status {
             BookingStatus::Requested => {
                 counts.pending += 1;
@@ -277,6 +302,16 @@ pub async fn day(office: String, date: String) -> Result<DayView, AppError> {
         }
         slot.bookings.push(booking);
     }
+    audit::identity_viewed(
+        &state.pool,
+        &user,
+        &state.settings.trusted_proxies,
+        "booking",
+        &denouncers_shown,
+        office.id,
+        "desk",
+    )
+    .await?;
     Ok(DayView {
         office: office_choice(&office, locale),
         offices: mine.iter().map(|o| office_choice(o, locale)).collect(),
@@ -335,6 +370,12 @@ fn desk_error(error: DeskError) -> AppError {
         DeskError::InvalidTransition(_) => AppError::Conflict {
             reason: ConflictReason::InvalidTransition,
         },
+        DeskError::NotToday => AppError::Conflict {
+            reason: ConflictReason::NotToday,
+        },
+        DeskError::NotYetBegun => AppError::Conflict {
+            reason: ConflictReason::NotYetBegun,
+        },
         DeskError::Db(e) => e.into(),
     }
 }
@@ -369,16 +410,6 @@ pub async fn act(action: DeskAction, code: String, reason: String) -> Result<Des
             return Err(invalid("reason", ValidationCode::TooLong, locale));
         }
     }
-    let kind = match action {
-        DeskAction::Confirm => Some(MailKind::Confirmed),
-        DeskAction::Reject => Some(MailKind::Rejected),
-        DeskAction::Cancel => Some(MailKind::CancelledByStaff),
-        _ => None,
-    };
-    let public_url = state.settings.public_url.clone();
-    let mail = move |b: &crate::booking::repo::BookingRow, token: &str| {
-        kind.and_then(|kind| notify::message(kind, b, &public_url, token))
-    };
     let booking = desk::apply(
         &state.pool,
         &user,
@@ -386,7 +417,6 @@ pub async fn act(action: DeskAction, code: String, reason: String) -> Result<Des
         code.as_str(),
         action,
         &reason,
-        &mail,
     )
     .await
     .map_err(desk_error)?;

@@ -3,10 +3,14 @@
 //!
 //! Between the password and the code, the session holds only a pending
 //! sign-in (who, since when); the member is signed in once the code is
-//! right.
+//! right. The secret is kept sealed with `TOTP_KEY` ([`crate::ssr::seal`]),
+//! in the account row and, while it is being enrolled, in the session.
 
 use super::auth::{AuthSession, StaffUser};
 use crate::error::AppError;
+use crate::ssr::seal;
+use crate::ssr::AppState;
+use secrecy::ExposeSecret;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use sqlx::PgPool;
@@ -101,33 +105,72 @@ pub fn matching_step(
         .find(|step| totp.check(&code, step * STEP)))
 }
 
-/// The secret being enrolled (made on first ask, kept in the session until
-/// confirmed), as base32 and as an `otpauth://` address.
-pub async fn enrollment(auth: &AuthSession, account: &str) -> Result<(String, String), AppError> {
-    let secret = match auth
-        .session
-        .get::<Vec<u8>>(ENROLL_SECRET)
-        .await
-        .map_err(session_error)?
-    {
+/// What a member's secret is sealed for: their account, so a sealed value
+/// copied to another row does not open.
+fn context(user: Uuid) -> Vec<u8> {
+    format!("totp:{user}").into_bytes()
+}
+
+fn seal_secret(state: &AppState, user: Uuid, secret: &[u8]) -> Result<Vec<u8>, AppError> {
+    seal::seal(
+        state.settings.totp_key.expose_secret(),
+        &context(user),
+        secret,
+    )
+    .map_err(|e| {
+        tracing::error!(error = %e, "could not seal a TOTP secret");
+        AppError::Internal
+    })
+}
+
+fn open_secret(state: &AppState, user: Uuid, sealed: &[u8]) -> Result<Vec<u8>, AppError> {
+    seal::open(
+        state.settings.totp_key.expose_secret(),
+        &context(user),
+        sealed,
+    )
+    .map_err(|e| {
+        // Another TOTP_KEY than the one it was sealed with, or a damaged row.
+        tracing::error!(error = %e, "could not open a TOTP secret");
+        AppError::Internal
+    })
+}
+
+/// The secret being enrolled (made on first ask, kept sealed in the session
+/// until confirmed), as base32 and as an `otpauth://` address.
+pub async fn enrollment(
+    state: &AppState,
+    auth: &AuthSession,
+    user: &StaffUser,
+) -> Result<(String, String), AppError> {
+    let secret = match enrollment_secret(state, auth, user.id).await? {
         Some(secret) => secret,
         None => {
             use rand::RngCore as _;
             let mut bytes = vec![0u8; 20];
             rand::rng().fill_bytes(&mut bytes);
             auth.session
-                .insert(ENROLL_SECRET, &bytes)
+                .insert(ENROLL_SECRET, seal_secret(state, user.id, &bytes)?)
                 .await
                 .map_err(session_error)?;
             bytes
         }
     };
-    let totp = totp(secret, account)?;
+    let totp = totp(secret, &user.email)?;
     Ok((totp.get_secret_base32(), totp.get_url()))
 }
 
-pub async fn enrollment_secret(auth: &AuthSession) -> Result<Option<Vec<u8>>, AppError> {
-    auth.session.get(ENROLL_SECRET).await.map_err(session_error)
+pub async fn enrollment_secret(
+    state: &AppState,
+    auth: &AuthSession,
+    user: Uuid,
+) -> Result<Option<Vec<u8>>, AppError> {
+    let sealed: Option<Vec<u8>> = auth
+        .session
+        .get(ENROLL_SECRET)
+        .await
+        .map_err(session_error)?;
+    sealed.map(|s| open_secret(state, user, &s)).transpose()
 }
 
 /// Recovery codes just made, kept in the session until their page shows
@@ -177,10 +220,41 @@ pub struct Stored {
     pub last_step: i64,
 }
 
-pub async fn stored(pool: &PgPool, user: Uuid) -> Result<Stored, sqlx::Error> {
-    sqlx::query_as!(
-        Stored,
-        r#"SELECT totp_secret AS secret, totp_last_step AS last_step FROM staff_accounts WHERE id = $1"#,
+/// The member's secret, opened. A secret still kept in clear (written
+/// before secrets were sealed) is sealed on the way.
+pub async fn stored(state: &AppState, user: Uuid) -> Result<Stored, AppError> {
+    let row = sqlx::query!(
+        "SELECT totp_secret, totp_last_step FROM staff_accounts WHERE id = $1",
+        user
+    )
+    .fetch_one(&state.pool)
+    .await?;
+    let secret = match row.totp_secret {
+        None => None,
+        Some(kept) if seal::is_sealed(&kept) => Some(open_secret(state, user, &kept)?),
+        Some(clear) => {
+            let sealed = seal_secret(state, user, &clear)?;
+            sqlx::query!(
+                "UPDATE staff_accounts SET totp_secret = $2 WHERE id = $1 AND totp_secret = $3",
+                user,
+                sealed,
+                clear
+            )
+            .execute(&state.pool)
+            .await?;
+            Some(clear)
+        }
+    };
+    Ok(Stored {
+        secret,
+        last_step: row.totp_last_step,
+    })
+}
+
+/// Whether the member has enrolled a second factor.
+pub async fn is_enrolled(pool: &PgPool, user: Uuid) -> Result<bool, sqlx::Error> {
+    sqlx::query_scalar!(
+        r#"SELECT totp_secret IS NOT NULL AS "enrolled!" FROM staff_accounts WHERE id = $1"#,
         user
     )
     .fetch_one(pool)
@@ -220,17 +294,18 @@ pub async fn use_recovery_code(pool: &PgPool, user: Uuid, code: &str) -> Result<
 /// fresh set of recovery codes, replacing any earlier ones; returns the
 /// codes, which exist nowhere else in clear.
 pub async fn enroll(
-    pool: &PgPool,
+    state: &AppState,
     user: Uuid,
     secret: &[u8],
     step: u64,
-) -> Result<Vec<String>, sqlx::Error> {
+) -> Result<Vec<String>, AppError> {
     let codes = new_codes();
-    let mut tx = pool.begin().await?;
+    let sealed = seal_secret(state, user, secret)?;
+    let mut tx = state.pool.begin().await?;
     sqlx::query!(
         "UPDATE staff_accounts SET totp_secret = $2, totp_last_step = $3 WHERE id = $1",
         user,
-        secret,
+        sealed,
         i64::try_from(step).unwrap_or(i64::MAX)
     )
     .execute(&mut *tx)

@@ -8,10 +8,10 @@ fn dev_settings() -> Settings {
 }
 
 #[sqlx::test(migrator = "app::ssr::db::MIGRATOR")]
-async fn demo_data_loads_two_offices_and_three_staff_accounts(pool: PgPool) {
+async fn demo_data_loads_two_offices_and_four_staff_accounts(pool: PgPool) {
     let settings = dev_settings();
     let summary = seed(&pool, &settings).await.unwrap();
-    assert_eq!((summary.offices, summary.staff), (2, 3));
+    assert_eq!((summary.offices, summary.staff), (2, 4));
     // Weekdays of the next 30 days: at least four weeks of two sessions.
     assert!(summary.slots > 2 * 4 * 5 * 8, "{summary:?}");
 
@@ -45,6 +45,11 @@ async fn demo_data_loads_two_offices_and_three_staff_accounts(pool: PgPool) {
                 2
             ),
             ("quantri@tiepdan.local".to_owned(), "admin".to_owned(), 2),
+            (
+                "truong@tiepdan.local".to_owned(),
+                "supervisor".to_owned(),
+                2
+            ),
         ]
     );
 

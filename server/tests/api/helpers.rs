@@ -2,7 +2,6 @@ use app::ssr::{mail::Mailer, AppState, Settings};
 use http::HeaderMap;
 use sqlx::PgPool;
 use std::path::PathBuf;
-use std::sync::Arc;
 use testkit::SmtpSink;
 
 /// A server on its own port, its database and its mail sink.
@@ -53,32 +52,38 @@ async fn spawn(pool: PgPool, site_root: PathBuf, overrides: &[(&str, &str)]) -> 
         }
     })
     .expect("test settings");
-    let options = server::serve::leptos_options(&settings);
-    let state = AppState {
-        pool: pool.clone(),
-        mailer: Mailer::new(&settings).expect("mailer"),
-        settings: Arc::new(settings),
-    };
-    let base = listen(state.clone(), options).await;
-    server::workers::spawn_outbox(state.clone());
-    TestApp {
-        base,
-        pool,
-        mail,
-        state,
+    let mailer = Mailer::new(&settings).expect("mailer");
+    TestApp::serve(AppState::new(pool, mailer, settings), mail).await
+}
+
+impl TestApp {
+    /// Serves `state` on a free port with its outbox worker.
+    pub async fn serve(state: AppState, mail: SmtpSink) -> TestApp {
+        let options = server::serve::leptos_options(&state.settings);
+        let base = listen(state.clone(), options).await;
+        server::workers::spawn_outbox(state.clone());
+        TestApp {
+            base,
+            pool: state.pool.clone(),
+            mail,
+            state,
+        }
     }
 }
 
-/// Serves `state` on a free port, as `serve` does; returns the base URL.
+/// Serves `state` on a free port through the binary's own serve function
+/// (timeouts, connection bounds); returns the base URL.
 async fn listen(state: AppState, options: leptos::config::LeptosOptions) -> String {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .expect("bind");
     let addr = listener.local_addr().expect("local addr");
-    let router = server::router(state, options)
-        .into_make_service_with_connect_info::<std::net::SocketAddr>();
+    let limits = server::serve::Limits::from(&*state.settings);
+    let router = server::router(state, options);
     tokio::spawn(async move {
-        axum::serve(listener, router).await.expect("serve");
+        server::serve::serve_on(listener, router, limits, std::future::pending())
+            .await
+            .expect("serve");
     });
     format!("http://{addr}")
 }
@@ -94,11 +99,7 @@ impl TestApp {
             .expect("second pool");
         let settings = (*self.state.settings).clone();
         let options = server::serve::leptos_options(&settings);
-        let state = AppState {
-            pool,
-            mailer: self.state.mailer.clone(),
-            settings: Arc::new(settings),
-        };
+        let state = AppState::new(pool, self.state.mailer.clone(), settings);
         listen(state, options).await
     }
 }
@@ -230,6 +231,46 @@ impl TestApp {
         ];
         send("POST", self.url(path), &headers, Body::Form(form)).await
     }
+}
+
+/// A JSON server function call to any URL with extra headers (an address
+/// through the trusted proxy, a cookie).
+pub async fn post_with(url: &str, form: &[(&str, &str)], headers: &[(&str, &str)]) -> TestResponse {
+    let mut all = vec![("accept", "application/json")];
+    all.extend_from_slice(headers);
+    send("POST", url.to_owned(), &all, Body::Form(form)).await
+}
+
+/// Runs `n` requests at once (`request(i)` makes the i-th) and returns
+/// their answers' statuses, counted: the shape every burst test asserts on.
+pub async fn burst<F, Fut>(n: usize, request: F) -> std::collections::BTreeMap<u16, usize>
+where
+    F: Fn(usize) -> Fut,
+    Fut: std::future::Future<Output = TestResponse> + Send + 'static,
+{
+    let mut set = tokio::task::JoinSet::new();
+    for i in 0..n {
+        set.spawn(request(i));
+    }
+    let mut counts = std::collections::BTreeMap::new();
+    while let Some(response) = set.join_next().await {
+        *counts
+            .entry(response.expect("a request task").status())
+            .or_insert(0) += 1;
+    }
+    counts
+}
+
+/// The value of cookie `name` set by `response`, as a `Cookie` header part.
+pub fn set_cookie(response: &TestResponse, name: &str) -> Option<String> {
+    response
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with(&format!("{name}=")))
+        .and_then(|v| v.split(';').next())
+        .map(str::to_owned)
 }
 
 /// A JSON server function call to any base URL (e.g. a second instance).

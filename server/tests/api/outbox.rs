@@ -1,33 +1,25 @@
 //! The e-mail outbox: each message sent once whatever the number of
-//! workers, failures retried later, reminders queued once.
+//! workers, one row at a time under a lease; failures retried later and,
+//! after the last retry, dead and shown to administrators with a resend
+//! button; messages rendered at send time, so no row holds a working link;
+//! reminders queued once.
 
-use crate::helpers::{spawn_app, spawn_app_with};
-use app::booking::{notify, repo};
+use crate::booking::{book, cccd, office, slot, Form};
+use crate::helpers::{get_as, post_as, spawn_app, spawn_app_with};
+use crate::staff::staff;
 use app::ssr::mail::Mailer;
-use app::ssr::outbox::{self, Outgoing};
-use app::ssr::Settings;
-use serde_json::Value;
+use app::ssr::outbox::{self, About, Queued};
+use app::ssr::{AppState, Settings};
+use serde_json::{json, Value};
 use sqlx::PgPool;
+use std::time::Duration;
+use uuid::Uuid;
 
-fn message(n: usize, to: &str) -> Outgoing {
-    Outgoing {
-        kind: "test",
-        booking_id: None,
-        case_id: None,
-        to: to.to_owned(),
-        subject: format!("Thư số {n}"),
-        text: "Nội dung".into(),
-        html: "<p>Nội dung</p>".into(),
-        ics: None,
-    }
-}
-
-/// Waits until `n` messages are recorded as sent (a worker commits just
-/// after the SMTP server accepted the message).
+/// Waits until `n` messages are recorded as sent.
 async fn wait_until_sent(pool: &PgPool, n: i64) {
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(15);
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
     loop {
-        let sent: i64 = sqlx::query_scalar("SELECT count(*) FROM outbox WHERE sent_at IS NOT NULL")
+        let sent: i64 = sqlx::query_scalar("SELECT count(*) FROM outbox WHERE state = 'sent'")
             .fetch_one(pool)
             .await
             .unwrap();
@@ -35,59 +27,79 @@ async fn wait_until_sent(pool: &PgPool, n: i64) {
             return;
         }
         assert!(std::time::Instant::now() < deadline, "{sent} of {n} sent");
-        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+/// A member waiting for their password link, and that link queued.
+async fn link_queued(pool: &PgPool, n: usize) -> String {
+    let email = format!("moi{n}@test.vn");
+    let id: Uuid = sqlx::query_scalar(
+        "INSERT INTO staff_accounts (email, display_name, role, password_hash) VALUES ($1, 'Cán bộ mới', 'officer', '!unset-x') RETURNING id",
+    )
+    .bind(&email)
+    .fetch_one(pool)
+    .await
+    .unwrap();
+    let mut tx = pool.begin().await.unwrap();
+    outbox::enqueue(
+        &mut tx,
+        &Queued::new("staff_password_link", About::Staff(id)).with(json!({ "first": true })),
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+    email
+}
+
+fn with_mailer(state: &AppState, mailer: Mailer) -> AppState {
+    AppState {
+        mailer,
+        ..state.clone()
     }
 }
 
 #[sqlx::test(migrator = "app::ssr::db::MIGRATOR")]
-async fn two_workers_send_every_message_exactly_once(pool: PgPool) {
+async fn three_workers_send_every_message_exactly_once(pool: PgPool) {
     let app = spawn_app(pool.clone()).await;
-    let mut tx = pool.begin().await.unwrap();
+    let mut recipients = Vec::new();
     for n in 0..40 {
-        outbox::enqueue(&mut tx, &message(n, "hai@example.vn"))
-            .await
-            .unwrap();
+        recipients.push(link_queued(&pool, n).await);
     }
-    tx.commit().await.unwrap();
-
-    // The app's own worker runs too: three senders in all.
+    // The app's own worker runs too: three senders in all, one with a pool
+    // of its own as another instance would have.
     let other = sqlx::postgres::PgPoolOptions::new()
         .connect_with((*pool.connect_options()).clone())
         .await
         .unwrap();
-    let mailer = app.state.mailer.clone();
-    let worker = |pool: PgPool, mailer: Mailer| async move {
-        for _ in 0..50 {
-            outbox::deliver_due(&pool, &mailer, 3).await.unwrap();
+    let second = AppState {
+        pool: other,
+        ..app.state.clone()
+    };
+    let worker = |state: AppState| async move {
+        for _ in 0..60 {
+            app::mailing::deliver_next(&state).await.unwrap();
         }
     };
-    tokio::join!(worker(pool.clone(), mailer.clone()), worker(other, mailer));
-    // Rows the app's worker still holds are finished by it.
+    tokio::join!(worker(app.state.clone()), worker(second));
     wait_until_sent(&pool, 40).await;
-    let mut subjects: Vec<String> = app
-        .mail
-        .messages()
-        .iter()
-        .filter(|m| m.envelope_to.iter().any(|t| t == "hai@example.vn"))
-        .filter_map(|m| m.subject())
-        .collect();
-    subjects.sort();
-    let mut unique = subjects.clone();
-    unique.dedup();
-    assert_eq!(subjects.len(), 40, "{subjects:?}");
-    assert_eq!(unique.len(), 40, "a message was sent twice");
+    for to in &recipients {
+        let got = app
+            .mail
+            .messages()
+            .iter()
+            .filter(|m| m.envelope_to.iter().any(|t| t == to))
+            .count();
+        assert_eq!(got, 1, "{to} got {got} messages");
+    }
 }
 
 #[sqlx::test(migrator = "app::ssr::db::MIGRATOR")]
-async fn a_failed_send_is_retried_later_and_then_delivered(pool: PgPool) {
+async fn a_failed_send_is_retried_later_and_a_leased_row_waits_for_its_lease(pool: PgPool) {
     // The app's own worker looks once at start-up, then not for an hour.
     let app = spawn_app_with(pool.clone(), &[("OUTBOX_POLL_MS", "3600000")]).await;
-    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
-    let mut tx = pool.begin().await.unwrap();
-    outbox::enqueue(&mut tx, &message(1, "lai@example.vn"))
-        .await
-        .unwrap();
-    tx.commit().await.unwrap();
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let to = link_queued(&pool, 1).await;
 
     let closed_port = std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
@@ -98,35 +110,175 @@ async fn a_failed_send_is_retried_later_and_then_delivered(pool: PgPool) {
         (name == "SMTP_URL").then(|| format!("smtp://127.0.0.1:{closed_port}"))
     })
     .unwrap();
-    let broken = Mailer::new(&down).unwrap();
-    let round = outbox::deliver_due(&pool, &broken, 10).await.unwrap();
-    assert_eq!((round.sent, round.retried, round.failed), (0, 1, 0));
-    let (attempts, later, error): (i32, bool, Option<String>) = sqlx::query_as(
-        "SELECT attempts, next_attempt_at > now() + interval '20 seconds', last_error FROM outbox",
+    let broken = with_mailer(&app.state, Mailer::new(&down).unwrap());
+    assert!(app::mailing::deliver_next(&broken).await.unwrap());
+    let (state, attempts, later, failure): (String, i32, bool, Option<String>) = sqlx::query_as(
+        "SELECT state, attempts, next_attempt_at > now() + interval '20 seconds', last_failure FROM outbox",
     )
     .fetch_one(&pool)
     .await
     .unwrap();
-    assert_eq!(attempts, 1);
+    assert_eq!((state.as_str(), attempts), ("queued", 1));
     assert!(later, "backs off before the next attempt");
-    assert!(error.is_some());
+    assert_eq!(
+        failure.as_deref(),
+        Some("connection"),
+        "a code, not the SMTP text"
+    );
     // Not due yet: nothing is taken.
-    let early = outbox::deliver_due(&pool, &app.state.mailer, 10)
-        .await
-        .unwrap();
-    assert_eq!(early.sent + early.retried, 0);
+    assert!(!app::mailing::deliver_next(&app.state).await.unwrap());
 
-    // Once due, a working mail server gets it.
-    sqlx::query("UPDATE outbox SET next_attempt_at = now()")
+    // Due again, but a worker holds it (and died holding it): the others
+    // leave it until the lease runs out.
+    sqlx::query(
+        "UPDATE outbox SET next_attempt_at = now(), leased_until = now() + interval '1 hour'",
+    )
+    .execute(&pool)
+    .await
+    .unwrap();
+    assert!(!app::mailing::deliver_next(&app.state).await.unwrap());
+    sqlx::query("UPDATE outbox SET leased_until = now() - interval '1 second'")
         .execute(&pool)
         .await
         .unwrap();
-    let round = outbox::deliver_due(&pool, &app.state.mailer, 10)
+    assert!(app::mailing::deliver_next(&app.state).await.unwrap());
+    app.mail_to(&to, "đặt mật khẩu").await;
+    wait_until_sent(&pool, 1).await;
+}
+
+#[sqlx::test(migrator = "app::ssr::db::MIGRATOR")]
+async fn a_message_whose_smtp_always_fails_becomes_dead_shows_to_admins_and_can_be_resent(
+    pool: PgPool,
+) {
+    let app = spawn_app_with(
+        pool.clone(),
+        &[("OUTBOX_MAX_ATTEMPTS", "3"), ("OUTBOX_RETRY_SECS", "1")],
+    )
+    .await;
+    let o = office(&pool, "a").await;
+    app.mail.refuse("mat@example.vn");
+    let s = slot(&pool, o, "3 days", 2).await;
+    let made = book(
+        &app,
+        &Form::valid(s, &cccd(1)).set("email", "mat@example.vn"),
+    )
+    .await;
+    assert_eq!(made.status(), 200, "{}", made.text());
+    let code = made.json::<Value>()["code"].as_str().unwrap().to_owned();
+
+    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+    loop {
+        let state: String = sqlx::query_scalar("SELECT state FROM outbox")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+        if state == "dead" {
+            break;
+        }
+        assert!(std::time::Instant::now() < deadline, "still {state}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let (attempts, failure): (i32, String) =
+        sqlx::query_as("SELECT attempts, last_failure FROM outbox")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    assert_eq!((attempts, failure.as_str()), (3, "smtp 451"));
+
+    staff(&pool, "quantri@test.vn", "admin", &[o]).await;
+    staff(&pool, "canbo@test.vn", "officer", &[o]).await;
+    let (admin, _) = crate::staff_totp::sign_in_admin(&app, "quantri@test.vn").await;
+    let list = get_as(&app, &admin, "/api/staff/mail").await;
+    assert_eq!(list.status(), 200, "{}", list.text());
+    let body: Value = list.json();
+    assert_eq!(body["count"], 1);
+    let dead = &body["messages"][0];
+    assert_eq!(dead["kind"], "booking_received");
+    assert_eq!(dead["record"], code.as_str());
+    assert_eq!(dead["reason"], "smtp 451");
+    assert!(
+        !list.text().contains('@'),
+        "no address on the list: {}",
+        list.text()
+    );
+    // The page lists it too, with its button.
+    let page = crate::helpers::get_as(&app, &admin, "/staff/mail").await;
+    assert!(page.text().contains(&code) && page.text().contains("/api/staff/mail/resend"));
+    // Not for officers.
+    let officer = crate::staff::sign_in(&app, "canbo@test.vn").await;
+    assert_eq!(
+        get_as(&app, &officer, "/api/staff/mail").await.status(),
+        403
+    );
+
+    // The mail server is back; the administrator sends it again.
+    app.mail.accept("mat@example.vn");
+    let id = dead["id"].as_i64().unwrap().to_string();
+    let resent = post_as(&app, &admin, "/api/staff/mail/resend", &[("id", &id)]).await;
+    assert_eq!(resent.status(), 200, "{}", resent.text());
+    app.mail_to("mat@example.vn", "đã nhận yêu cầu").await;
+    wait_until_sent(&pool, 1).await;
+    let audited: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM audit_log WHERE action = 'mail.resend'")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    assert_eq!(audited, 1);
+    // Resending what is not dead finds nothing.
+    let again = post_as(&app, &admin, "/api/staff/mail/resend", &[("id", &id)]).await;
+    assert_eq!(again.status(), 404);
+}
+
+/// Every private link in `text`: `…?t=TOKEN`.
+fn links(text: &str) -> Vec<String> {
+    text.split_whitespace()
+        .filter(|w| w.starts_with("http") && w.contains("?t="))
+        .map(|w| {
+            w.trim_end_matches(['.', ')', '"', '>'])
+                .split('#')
+                .next()
+                .unwrap()
+                .to_owned()
+        })
+        .collect()
+}
+
+#[sqlx::test(migrator = "app::ssr::db::MIGRATOR")]
+async fn after_sending_no_outbox_row_holds_a_working_link(pool: PgPool) {
+    let app = spawn_app(pool.clone()).await;
+    let o = office(&pool, "a").await;
+    let s = slot(&pool, o, "1 day", 4).await;
+    let made = book(
+        &app,
+        &Form::valid(s, &cccd(1)).set("email", "link@example.vn"),
+    )
+    .await;
+    assert_eq!(made.status(), 200, "{}", made.text());
+    link_queued(&pool, 7).await;
+    let received = app.mail_to("link@example.vn", "đã nhận yêu cầu").await;
+    let welcome = app.mail_to("moi7@test.vn", "đặt mật khẩu").await;
+    wait_until_sent(&pool, 2).await;
+
+    let mut found = links(&received.text().unwrap());
+    found.extend(links(&welcome.text().unwrap()));
+    assert_eq!(found.len(), 2, "{found:?}");
+    let table: Vec<String> = sqlx::query_scalar("SELECT row_to_json(o)::text FROM outbox o")
+        .fetch_all(&pool)
         .await
         .unwrap();
-    assert_eq!(round.sent, 1);
-    app.mail_to("lai@example.vn", "Thư số 1").await;
-    wait_until_sent(&pool, 1).await;
+    assert_eq!(table.len(), 2);
+    for row in &table {
+        assert!(!row.contains("http") && !row.contains("t="), "{row}");
+        for link in &found {
+            let token = link.rsplit("t=").next().unwrap();
+            assert!(!row.contains(token), "the table holds a token: {row}");
+        }
+    }
+    // The links that were sent work; the table holds none to try.
+    for link in &found {
+        let path = link.trim_start_matches(&app.state.settings.public_url);
+        assert_eq!(app.get(path).await.status(), 200, "{path}");
+    }
 }
 
 #[sqlx::test(migrator = "app::ssr::db::MIGRATOR")]
@@ -167,20 +319,16 @@ async fn the_day_before_a_confirmed_appointment_a_reminder_is_queued_once(pool: 
         .await;
     assert_eq!(created.status(), 200, "{}", created.text());
     let code = created.json::<Value>()["code"].as_str().unwrap().to_owned();
-    let public_url = app.state.settings.public_url.clone();
-    let mail = move |b: &repo::BookingRow, token: &str| {
-        notify::message(notify::MailKind::Reminder, b, &public_url, token)
-    };
 
     // Not yet confirmed: no reminder.
-    assert_eq!(repo::queue_reminders(&pool, &mail).await.unwrap(), 0);
+    assert_eq!(app::booking::repo::queue_reminders(&pool).await.unwrap(), 0);
     sqlx::query("UPDATE bookings SET status = 'confirmed'")
         .execute(&pool)
         .await
         .unwrap();
-    assert_eq!(repo::queue_reminders(&pool, &mail).await.unwrap(), 1);
+    assert_eq!(app::booking::repo::queue_reminders(&pool).await.unwrap(), 1);
     assert_eq!(
-        repo::queue_reminders(&pool, &mail).await.unwrap(),
+        app::booking::repo::queue_reminders(&pool).await.unwrap(),
         0,
         "queued once"
     );

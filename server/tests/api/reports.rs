@@ -352,9 +352,7 @@ async fn the_daily_digest_lists_cases_due_soon_and_overdue_once_a_day(pool: PgPo
         .await
         .unwrap();
 
-    let queued = app::cases::digest::queue(&pool, "http://tiepdan.test", today)
-        .await
-        .unwrap();
+    let queued = app::cases::digest::queue(&pool, today).await.unwrap();
     assert_eq!(queued, 1, "one officer; receptionists get no digest");
     let mail = app
         .mail_to("canbo@test.vn", "1 hồ sơ sắp đến hạn, 1 quá hạn")
@@ -371,11 +369,12 @@ async fn the_daily_digest_lists_cases_due_soon_and_overdue_once_a_day(pool: PgPo
     ] {
         assert!(!text.contains(absent), "{absent} in {text}");
     }
-    assert!(text.contains("http://tiepdan.test/staff/cases/view?code=C2222222A3"));
+    assert!(text.contains(&format!(
+        "{}/staff/cases/view?code=C2222222A3",
+        app.state.settings.public_url
+    )));
     // Once a day, however often (and on however many instances) it runs.
-    let again = app::cases::digest::queue(&pool, "http://tiepdan.test", today)
-        .await
-        .unwrap();
+    let again = app::cases::digest::queue(&pool, today).await.unwrap();
     assert_eq!(again, 0);
     let digests: i64 = sqlx::query_scalar("SELECT count(*) FROM outbox WHERE kind = 'case_digest'")
         .fetch_one(&pool)

@@ -59,6 +59,19 @@ pub(crate) async fn sign_in(app: &TestApp, email: &str) -> String {
     cookie.split(';').next().unwrap().to_owned()
 }
 
+/// Time passes until the appointment of booking `code` has begun (today,
+/// Vietnam time): its slot now starts a minute ago.
+pub(crate) async fn the_day_comes(pool: &PgPool, code: &str) {
+    sqlx::query(
+        "UPDATE slots SET starts_at = now() - interval '1 minute', ends_at = now() + interval '29 minutes'
+         WHERE id = (SELECT slot_id FROM bookings WHERE code = $1)",
+    )
+    .bind(code)
+    .execute(pool)
+    .await
+    .unwrap();
+}
+
 async fn slot_date(pool: &PgPool, slot: i64) -> String {
     sqlx::query_scalar(
         "SELECT (starts_at AT TIME ZONE 'Asia/Ho_Chi_Minh')::date::text FROM slots WHERE id = $1",
@@ -293,8 +306,11 @@ enum Needs {
     Schedules,
     /// Admin only (receptionists and officers get 403).
     Admin,
-    /// Officer or admin: moving cases (a receptionist gets 403).
+    /// Officer, supervisor or admin: moving cases (a receptionist gets 403).
     Cases,
+    /// Supervisor or admin: deciding who handles a case (a receptionist and
+    /// an officer get 403).
+    Assign,
 }
 
 /// Every staff server function, how to call it, and what it needs.
@@ -403,9 +419,11 @@ const ENDPOINTS: &[Endpoint] = &[
     ep("GET", "/api/staff/cases/case", Needs::AnyRole, true),
     ep("POST", "/api/staff/cases/create", Needs::AnyRole, true),
     ep("POST", "/api/staff/cases/update-status", Needs::Cases, true),
-    ep("POST", "/api/staff/cases/assign", Needs::Cases, true),
+    ep("POST", "/api/staff/cases/assign", Needs::Assign, true),
     ep("POST", "/api/staff/cases/extend", Needs::Cases, true),
     ep("GET", "/api/staff/reports", Needs::Cases, true),
+    ep("GET", "/api/staff/mail", Needs::Admin, false),
+    ep("POST", "/api/staff/mail/resend", Needs::Admin, false),
 ];
 
 async fn send_to(
@@ -436,6 +454,7 @@ async fn every_staff_function_refuses_strangers_wrong_roles_and_other_offices(po
     let date_b = slot_date(&pool, slot_b).await;
     staff(&pool, "letan-a@test.vn", "receptionist", &[a]).await;
     staff(&pool, "canbo-a@test.vn", "officer", &[a]).await;
+    staff(&pool, "truong-a@test.vn", "supervisor", &[a]).await;
 
     // The table covers exactly the registered staff functions (sign-in
     // itself is the only one open to anyone).
@@ -468,7 +487,8 @@ async fn every_staff_function_refuses_strangers_wrong_roles_and_other_offices(po
                 "/api/staff/accounts",
                 "/api/staff/cases",
                 "/api/staff/cases/case",
-                "/api/staff/reports"
+                "/api/staff/reports",
+                "/api/staff/mail"
             ]
             .contains(&e.path),
             "{} must not be a GET",
@@ -478,6 +498,7 @@ async fn every_staff_function_refuses_strangers_wrong_roles_and_other_offices(po
 
     let receptionist = sign_in(&app, "letan-a@test.vn").await;
     let officer = sign_in(&app, "canbo-a@test.vn").await;
+    let supervisor = sign_in(&app, "truong-a@test.vn").await;
     let starts_b: String = sqlx::query_scalar(
         "SELECT to_char(starts_at AT TIME ZONE 'Asia/Ho_Chi_Minh', 'YYYY-MM-DD\"T\"HH24:MI:SS\"+07:00\"') FROM slots WHERE id = $1",
     )
@@ -510,6 +531,7 @@ async fn every_staff_function_refuses_strangers_wrong_roles_and_other_offices(po
                 ("officer", "canbo-a@test.vn".into()),
                 ("complexity", "complicated".into()),
                 ("days", "10".into()),
+                ("id", "1".into()),
             ]
         };
     let slot_a = slot(&pool, a, "3 days", 4).await;
@@ -539,7 +561,12 @@ async fn every_staff_function_refuses_strangers_wrong_roles_and_other_offices(po
         let wrong_role = match e.needs {
             Needs::AnyRole => vec![],
             Needs::Schedules | Needs::Cases => vec![("receptionist", &receptionist)],
-            Needs::Admin => vec![("receptionist", &receptionist), ("officer", &officer)],
+            Needs::Assign => vec![("receptionist", &receptionist), ("officer", &officer)],
+            Needs::Admin => vec![
+                ("receptionist", &receptionist),
+                ("officer", &officer),
+                ("supervisor", &supervisor),
+            ],
         };
         for (who, cookie) in wrong_role {
             let r = send_to(&app, Some(cookie.as_str()), e, &own_form, &own_query).await;
@@ -547,10 +574,10 @@ async fn every_staff_function_refuses_strangers_wrong_roles_and_other_offices(po
         }
         // The right role, on another office's data.
         if e.office_scoped {
-            let cookie = if e.needs == Needs::AnyRole {
-                &receptionist
-            } else {
-                &officer
+            let cookie = match e.needs {
+                Needs::AnyRole => &receptionist,
+                Needs::Assign => &supervisor,
+                _ => &officer,
             };
             let r = send_to(&app, Some(cookie.as_str()), e, &form, &query).await;
             assert_eq!(
@@ -666,7 +693,17 @@ async fn the_desk_confirms_checks_in_and_completes_with_mail_and_audit(pool: PgP
     assert!(text.contains("/my-booking?t="), "{text}");
     assert_eq!(mail.attachments().len(), 1, "the .ics comes with it");
 
-    // Typed as a citizen reads it out: lower case, with dashes.
+    // Not before the day; then, typed as a citizen reads it out: lower
+    // case, with dashes.
+    let early = post_as(
+        &app,
+        &desk,
+        "/api/staff/bookings/check-in",
+        &[("code", &code)],
+    )
+    .await;
+    assert_eq!(early.json::<Value>()["reason"], "not_today");
+    the_day_comes(&pool, &code).await;
     let typed = format!("{}-{}-{}", &code[..4], &code[4..8], &code[8..]).to_lowercase();
     let arrived = post_as(
         &app,
@@ -869,7 +906,9 @@ async fn the_day_view_lists_pending_first_with_slots_and_counts(pool: PgPool) {
     assert_eq!(booking["party_size"], 1);
     assert!(booking.get("citizen_id").is_none() && booking.get("phone").is_none());
 
-    // The confirmed one did not come.
+    // The day came and the confirmed one did not.
+    the_day_comes(&pool, &first).await;
+    let date = slot_date(&pool, s).await;
     let absent = post_as(
         &app,
         &desk,

@@ -231,6 +231,10 @@ async fn rescoping_disabling_and_resetting_take_effect_at_once(pool: PgPool) {
     )
     .await;
     assert_eq!(moved.status(), 200, "{}", moved.text());
+    // A change of offices ends the member's sessions…
+    assert_eq!(day(desk.clone()).await, 401);
+    // …and signed in again, office a is no longer theirs.
+    let desk = sign_in(&app, "letan@test.vn").await;
     assert_eq!(day(desk.clone()).await, 403);
 
     // Disabled: their session ends.

@@ -44,15 +44,10 @@ fn field(
 
 fn role_select(form: &str, current: Option<Role>, locale: Locale) -> impl IntoView {
     let id = format!("{form}-role");
-    let options = [Role::Receptionist, Role::Officer, Role::Admin]
+    let options = Role::ALL
         .into_iter()
         .map(|r| {
-            let value = match r {
-                Role::Receptionist => "receptionist",
-                Role::Officer => "officer",
-                Role::Admin => "admin",
-            };
-            view! { <option value=value selected=current == Some(r)>{role_label(r, locale)}</option> }
+            view! { <option value=r.as_str() selected=current == Some(r)>{role_label(r, locale)}</option> }
         })
         .collect_view();
     view! {

@@ -41,9 +41,16 @@ pub(super) fn BookingCard(
     let reps = (!b.representatives.is_empty()).then(|| b.representatives.join(", "));
     let needs = (!b.needs.is_empty()).then(|| b.needs.clone());
     let notes = b.notes.clone();
+    // Whose booking each button acts on: a denouncer the reader may not see
+    // is named by the booking's code.
+    let who = if b.masked {
+        code.clone()
+    } else {
+        b.full_name.clone()
+    };
     let action = |path: &'static str, label: &'static str, class: &'static str| {
         let code = b.code.clone();
-        let name = b.full_name.clone();
+        let name = who.clone();
         view! {
             <form action=path method="post" class="desk-action">
                 <input type="hidden" name="code" value=code />
@@ -55,14 +62,14 @@ pub(super) fn BookingCard(
         BookingStatus::Requested => view! {
             {action(StaffConfirm::PATH, td_string!(locale, staff.confirm), "button button--primary")}
             <details class="desk-more">
-                <summary>{td!(locale, staff.reject)}{whose(&b.full_name, locale)}</summary>
+                <summary>{td!(locale, staff.reject)}{whose(&who, locale)}</summary>
                 <form action=StaffReject::PATH method="post" class="desk-reject">
                     <input type="hidden" name="code" value=b.code.clone() />
                     <div class="field">
                         <label for=format!("{id}-reason")>{td!(locale, staff.reject_reason)}</label>
                         <textarea id=format!("{id}-reason") name="reason" rows="2" maxlength="500" required=true></textarea>
                     </div>
-                    <button type="submit" class="button button--danger">{td!(locale, staff.reject_submit)}{whose(&b.full_name, locale)}</button>
+                    <button type="submit" class="button button--danger">{td!(locale, staff.reject_submit)}{whose(&who, locale)}</button>
                 </form>
             </details>
         }.into_any(),
@@ -70,22 +77,22 @@ pub(super) fn BookingCard(
             {action(StaffCheckIn::PATH, td_string!(locale, staff.check_in), "button button--primary")}
             {action(StaffNoShow::PATH, td_string!(locale, staff.no_show), "button")}
             <details class="desk-more">
-                <summary>{td!(locale, staff.cancel)}{whose(&b.full_name, locale)}</summary>
+                <summary>{td!(locale, staff.cancel)}{whose(&who, locale)}</summary>
                 <form action=StaffCancel::PATH method="post" class="desk-reject">
                     <input type="hidden" name="code" value=b.code.clone() />
                     <div class="field">
                         <label for=format!("{id}-cancel-reason")>{td!(locale, staff.cancel_reason)}</label>
                         <textarea id=format!("{id}-cancel-reason") name="reason" rows="2" maxlength="500" required=true></textarea>
                     </div>
-                    <button type="submit" class="button button--danger">{td!(locale, staff.cancel_submit)}{whose(&b.full_name, locale)}</button>
+                    <button type="submit" class="button button--danger">{td!(locale, staff.cancel_submit)}{whose(&who, locale)}</button>
                 </form>
             </details>
         }.into_any(),
         BookingStatus::CheckedIn => view! {
             {action(StaffComplete::PATH, td_string!(locale, staff.complete), "button button--primary")}
-            {open_case(&b.code, &b.full_name, b.email_given, &id)}
+            {open_case(&b.code, &who, b.email_given, &id)}
         }.into_any(),
-        BookingStatus::Completed => open_case(&b.code, &b.full_name, b.email_given, &id).into_any(),
+        BookingStatus::Completed => open_case(&b.code, &who, b.email_given, &id).into_any(),
         _ => ().into_any(),
     };
     view! {
@@ -121,14 +128,14 @@ pub(super) fn BookingCard(
             })}
             <div class="desk-card__actions">{actions}</div>
             <details class="desk-more">
-                <summary>{td!(locale, staff.add_note)}{whose(&b.full_name, locale)}</summary>
+                <summary>{td!(locale, staff.add_note)}{whose(&who, locale)}</summary>
                 <form action=StaffNote::PATH method="post">
                     <input type="hidden" name="code" value=b.code.clone() />
                     <div class="field">
                         <label for=format!("{id}-note")>{td!(locale, staff.note)}</label>
                         <textarea id=format!("{id}-note") name="note" rows="2" maxlength="1000" required=true></textarea>
                     </div>
-                    <button type="submit" class="button">{td!(locale, staff.note_submit)}{whose(&b.full_name, locale)}</button>
+                    <button type="submit" class="button">{td!(locale, staff.note_submit)}{whose(&who, locale)}</button>
                 </form>
             </details>
         </article>

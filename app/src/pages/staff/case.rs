@@ -173,20 +173,25 @@ fn CaseActions(case: CaseDetail) -> impl IntoView {
             </form>
         </section>
     });
+    let assign_form = case.can_assign.then(|| {
+        view! {
+            <section class="card" aria-labelledby="assign-heading">
+                <h2 id="assign-heading">{td!(locale, cases.assign_heading)}</h2>
+                <form action=StaffAssignCase::PATH method="post" novalidate=true>
+                    <ErrorSummary error=assign_error.clone() id="assign-errors" />
+                    <input type="hidden" name="code" value=code.clone() />
+                    <div class="field">
+                        <label for="f-officer">{td!(locale, cases.officer)}</label>
+                        <select id="f-officer" name="officer">{officers}</select>
+                    </div>
+                    <button type="submit" class="button">{td!(locale, cases.assign_submit)}</button>
+                </form>
+            </section>
+        }
+    });
     view! {
         {move_form}
-        <section class="card" aria-labelledby="assign-heading">
-            <h2 id="assign-heading">{td!(locale, cases.assign_heading)}</h2>
-            <form action=StaffAssignCase::PATH method="post" novalidate=true>
-                <ErrorSummary error=assign_error.clone() id="assign-errors" />
-                <input type="hidden" name="code" value=code.clone() />
-                <div class="field">
-                    <label for="f-officer">{td!(locale, cases.officer)}</label>
-                    <select id="f-officer" name="officer">{officers}</select>
-                </div>
-                <button type="submit" class="button">{td!(locale, cases.assign_submit)}</button>
-            </form>
-        </section>
+        {assign_form}
         {extend_form}
     }
     .into_any()

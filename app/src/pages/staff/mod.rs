@@ -9,6 +9,7 @@ mod booking_card;
 mod case;
 mod cases;
 mod desk;
+mod mail;
 mod reports;
 mod schedule;
 mod second_factor;
@@ -20,6 +21,7 @@ pub use audit::AuditPage;
 pub use case::CasePage;
 pub use cases::CasesPage;
 pub use desk::DeskPage;
+pub use mail::MailPage;
 pub use reports::ReportsPage;
 pub use schedule::SchedulePage;
 pub use second_factor::{CodePage, EnrollPage, RecoveryCodesPage};
@@ -36,6 +38,7 @@ pub(super) fn role_label(role: Role, locale: Locale) -> &'static str {
     match role {
         Role::Receptionist => td_string!(locale, staff.role_receptionist),
         Role::Officer => td_string!(locale, staff.role_officer),
+        Role::Supervisor => td_string!(locale, staff.role_supervisor),
         Role::Admin => td_string!(locale, staff.role_admin),
     }
 }
@@ -60,6 +63,7 @@ fn StaffBar(me: StaffProfile) -> impl IntoView {
                 {schedules.then(|| view! { <li><a href="/staff/reports">{td!(locale, staff.nav_reports)}</a></li> })}
                 {admin.then(|| view! { <li><a href="/staff/audit">{td!(locale, staff.nav_audit)}</a></li> })}
                 {admin.then(|| view! { <li><a href="/staff/accounts">{td!(locale, staff.nav_accounts)}</a></li> })}
+                {admin.then(|| view! { <li><a href="/staff/mail">{td!(locale, staff.nav_mail)}</a></li> })}
                 <li><a href="/staff/password">{td!(locale, staff.nav_password)}</a></li>
             </ul>
             <form action=StaffLogout::PATH method="post">

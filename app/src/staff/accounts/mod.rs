@@ -5,6 +5,8 @@
 //! acting member's password again.
 
 #[cfg(feature = "ssr")]
+pub(crate) mod password_link;
+#[cfg(feature = "ssr")]
 mod repo;
 #[cfg(feature = "ssr")]
 mod service;

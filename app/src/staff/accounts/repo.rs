@@ -1,6 +1,6 @@
 //! SQL for staff accounts and their one-time password links.
 
-use crate::ssr::outbox::{self, Outgoing};
+use super::password_link;
 use sha2::{Digest, Sha256};
 use sqlx::{PgPool, Postgres, Transaction};
 use uuid::Uuid;
@@ -87,82 +87,23 @@ async fn set_offices(
     staff: Uuid,
     offices: &[Uuid],
 ) -> Result<(), sqlx::Error> {
-    sqlx::query!("DELETE FROM staff_offices WHERE staff_id = $1", staff)
-        .execute(&mut **tx)
-        .await?;
+    // Only what changes is written: each office added or removed ends the
+    // member's sessions (a trigger bumps the privileges epoch).
     sqlx::query!(
-        "INSERT INTO staff_offices (staff_id, office_id) SELECT $1, unnest($2::uuid[])",
+        "DELETE FROM staff_offices WHERE staff_id = $1 AND office_id <> ALL($2)",
+        staff,
+        offices
+    )
+    .execute(&mut **tx)
+    .await?;
+    sqlx::query!(
+        "INSERT INTO staff_offices (staff_id, office_id) SELECT $1, unnest($2::uuid[]) ON CONFLICT DO NOTHING",
         staff,
         offices
     )
     .execute(&mut **tx)
     .await?;
     Ok(())
-}
-
-/// 256 random bits, URL-safe, and the SHA-256 that is stored instead.
-fn new_token() -> (String, [u8; 32]) {
-    use base64::Engine as _;
-    use rand::RngCore as _;
-    let mut bytes = [0u8; 32];
-    rand::rng().fill_bytes(&mut bytes);
-    let token = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes);
-    let hash = Sha256::digest(token.as_bytes()).into();
-    (token, hash)
-}
-
-/// A link valid 48 hours, e-mailed through the outbox in the caller's
-/// transaction; earlier unused links of the member stop working.
-async fn send_link(
-    tx: &mut Transaction<'_, Postgres>,
-    staff: Uuid,
-    to: &str,
-    name: &str,
-    public_url: &str,
-    first: bool,
-) -> Result<(), sqlx::Error> {
-    sqlx::query!(
-        "UPDATE staff_password_tokens SET used_at = now() WHERE staff_id = $1 AND used_at IS NULL",
-        staff
-    )
-    .execute(&mut **tx)
-    .await?;
-    let (token, hash) = new_token();
-    sqlx::query!(
-        "INSERT INTO staff_password_tokens (token_hash, staff_id, expires_at) VALUES ($1, $2, now() + interval '48 hours')",
-        &hash[..],
-        staff
-    )
-    .execute(&mut **tx)
-    .await?;
-    let url = format!("{public_url}/staff/set-password?t={token}");
-    let lead = if first {
-        "Một tài khoản cán bộ trên hệ thống Tiếp dân đã được tạo cho anh/chị."
-    } else {
-        "Mật khẩu tài khoản cán bộ của anh/chị trên hệ thống Tiếp dân đã được quản trị viên đặt lại."
-    };
-    let text = format!(
-        "Xin chào {name},\n\n{lead} Mở đường dẫn sau để đặt mật khẩu (dùng được một lần, trong 48 giờ):\n\n{url}\n\nNếu anh/chị không chờ thư này, hãy báo cho quản trị viên.\n\n— Tiếp dân\n"
-    );
-    let html = format!(
-        "<!DOCTYPE html><html lang=\"vi\"><body style=\"font-family:sans-serif;line-height:1.5\"><p>Xin chào {name},</p><p>{lead} Mở đường dẫn sau để đặt mật khẩu (dùng được một lần, trong 48 giờ):</p><p><a href=\"{url}\">Đặt mật khẩu</a></p><p>Nếu anh/chị không chờ thư này, hãy báo cho quản trị viên.</p></body></html>",
-        name = crate::booking::notify::escape(name),
-        url = crate::booking::notify::escape(&url),
-    );
-    outbox::enqueue(
-        tx,
-        &Outgoing {
-            kind: "staff_password_link",
-            booking_id: None,
-            case_id: None,
-            to: to.to_owned(),
-            subject: "Tiếp dân: đặt mật khẩu tài khoản cán bộ".to_owned(),
-            text,
-            html,
-            ics: None,
-        },
-    )
-    .await
 }
 
 pub struct NewAccount<'a> {
@@ -173,11 +114,7 @@ pub struct NewAccount<'a> {
 }
 
 /// Creates the account (no usable password) and e-mails its link.
-pub async fn create(
-    pool: &PgPool,
-    new: &NewAccount<'_>,
-    public_url: &str,
-) -> Result<Uuid, AccountError> {
+pub async fn create(pool: &PgPool, new: &NewAccount<'_>) -> Result<Uuid, AccountError> {
     let mut tx = pool.begin().await?;
     let id = sqlx::query_scalar!(
         r#"
@@ -195,7 +132,7 @@ pub async fn create(
     .await?
     .ok_or(AccountError::EmailTaken)?;
     set_offices(&mut tx, id, new.offices).await?;
-    send_link(&mut tx, id, new.email, new.display_name, public_url, true).await?;
+    password_link::queue(&mut tx, id, true).await?;
     tx.commit().await?;
     Ok(id)
 }
@@ -224,19 +161,34 @@ pub async fn update(
 }
 
 /// Ends the member's password (and so their sessions) and e-mails a link.
-pub async fn reset(pool: &PgPool, email: &str, public_url: &str) -> Result<Uuid, AccountError> {
+pub async fn reset(pool: &PgPool, email: &str) -> Result<Uuid, AccountError> {
     let mut tx = pool.begin().await?;
     let row = sqlx::query!(
-        "UPDATE staff_accounts SET password_hash = $2 WHERE email = $1 RETURNING id, display_name",
+        "UPDATE staff_accounts SET password_hash = $2 WHERE email = $1 RETURNING id",
         email,
         unusable_hash()
     )
     .fetch_optional(&mut *tx)
     .await?
     .ok_or(AccountError::NotFound)?;
-    send_link(&mut tx, row.id, email, &row.display_name, public_url, false).await?;
+    password_link::queue(&mut tx, row.id, false).await?;
     tx.commit().await?;
     Ok(row.id)
+}
+
+/// Whether `token` is a link that can still set a password (nothing is
+/// used up).
+pub async fn link_is_open(pool: &PgPool, token: &str) -> Result<bool, sqlx::Error> {
+    let token_hash: [u8; 32] = Sha256::digest(token.trim().as_bytes()).into();
+    sqlx::query_scalar!(
+        r#"
+        SELECT EXISTS (SELECT 1 FROM staff_password_tokens
+                       WHERE token_hash = $1 AND used_at IS NULL AND expires_at > now()) AS "open!"
+        "#,
+        &token_hash[..]
+    )
+    .fetch_one(pool)
+    .await
 }
 
 /// Uses a link: marks it used and sets the hash, or finds nothing (unknown,

@@ -5,9 +5,11 @@ use super::{AccountInfo, AccountsView};
 use crate::error::{AppError, FieldError, Fields, ValidationCode};
 use crate::i18n::Locale;
 use crate::locale::use_locale;
-use crate::ssr::{app_state, limits, respond::is_plain_form_post, AppState};
+use crate::ssr::limits::{self, Limit};
+use crate::ssr::{app_state, client, respond::is_plain_form_post, AppState};
 use crate::staff::audit::{self, Entry};
 use crate::staff::auth::{self, Permission, StaffUser};
+use crate::staff::device;
 use crate::staff::{OfficeChoice, Role};
 use axum_login::AuthnBackend as _;
 use uuid::Uuid;
@@ -33,11 +35,7 @@ fn role_of(raw: &str) -> Result<Role, ValidationCode> {
 }
 
 fn role_str(role: Role) -> &'static str {
-    match role {
-        Role::Receptionist => "receptionist",
-        Role::Officer => "officer",
-        Role::Admin => "admin",
-    }
+    role.as_str()
 }
 
 /// A new password: long enough, not too long, typed the same twice.
@@ -54,60 +52,45 @@ fn new_password(f: &mut Fields, password: &str, confirm: &str) {
     }
 }
 
-async fn hash(password: String) -> Result<String, AppError> {
-    tokio::task::spawn_blocking(move || password_auth::generate_hash(password))
-        .await
-        .map_err(|e| {
-            tracing::error!(error = %e, "password hashing did not finish");
-            AppError::Internal
-        })
-}
-
 /// Checks the acting member's own password, typed again; failures count
-/// against the sign-in limits.
+/// against the sign-in limits, before the password is looked at.
 async fn reauthenticate(
     state: &AppState,
     user: &StaffUser,
     password: &str,
     locale: Locale,
 ) -> Result<(), AppError> {
-    let keys = crate::staff::service::login_keys(state, &user.email);
-    let limit = state.settings.staff_login_failures_per_15_min;
-    for key in &keys {
-        limits::check(&state.pool, key, QUARTER, limit).await?;
-    }
     if password.is_empty() {
-        return Err(AppError::Validation {
-            fields: vec![FieldError::new(
-                "password",
-                ValidationCode::Required,
-                locale,
-            )],
-        });
+        return Err(AppError::invalid(
+            "password",
+            ValidationCode::Required,
+            locale,
+        ));
     }
+    if password.len() > 1024 {
+        return Err(AppError::invalid(
+            "password",
+            ValidationCode::TooLong,
+            locale,
+        ));
+    }
+    let claim = device::claim_attempt(state, &user.email).await?;
     let stored = repo::password_hash(&state.pool, user.id).await?;
-    let password = password.to_owned();
-    let ok = tokio::task::spawn_blocking(move || {
-        password_auth::verify_password(password, &stored).is_ok()
-    })
-    .await
-    .map_err(|e| {
-        tracing::error!(error = %e, "password check did not finish");
-        AppError::Internal
-    })?;
-    if ok {
-        return Ok(());
-    }
-    for key in &keys {
-        limits::hit(&state.pool, key, QUARTER, u32::MAX).await?;
-    }
-    Err(AppError::Validation {
-        fields: vec![FieldError::new(
+    let ok = match state.hasher.verify(password.to_owned(), Some(stored)).await {
+        Ok(ok) => ok,
+        Err(e) => {
+            claim.give_back(&state.pool).await?;
+            return Err(e);
+        }
+    };
+    if !ok {
+        return Err(AppError::invalid(
             "password",
             ValidationCode::WrongPassword,
             locale,
-        )],
-    })
+        ));
+    }
+    claim.give_back(&state.pool).await
 }
 
 /// Office ids for the slugs given (each must exist).
@@ -227,15 +210,13 @@ pub async fn create(
         role: role_str(role),
         offices: &ids,
     };
-    repo::create(&state.pool, &new, &state.settings.public_url)
-        .await
-        .map_err(|e| match e {
-            AccountError::EmailTaken => AppError::Validation {
-                fields: vec![FieldError::new("email", ValidationCode::EmailTaken, locale)],
-            },
-            AccountError::NotFound => AppError::NotFound,
-            AccountError::Db(e) => e.into(),
-        })?;
+    repo::create(&state.pool, &new).await.map_err(|e| match e {
+        AccountError::EmailTaken => AppError::Validation {
+            fields: vec![FieldError::new("email", ValidationCode::EmailTaken, locale)],
+        },
+        AccountError::NotFound => AppError::NotFound,
+        AccountError::Db(e) => e.into(),
+    })?;
     record(
         &state,
         &user,
@@ -321,7 +302,7 @@ pub async fn reset(email: String, password: String) -> Result<(), AppError> {
         return Err(AppError::NotFound);
     }
     reauthenticate(&state, &user, &password, locale).await?;
-    repo::reset(&state.pool, &email, &state.settings.public_url)
+    repo::reset(&state.pool, &email)
         .await
         .map_err(|e| match e {
             AccountError::NotFound => AppError::NotFound,
@@ -340,7 +321,8 @@ pub async fn reset(email: String, password: String) -> Result<(), AppError> {
     Ok(())
 }
 
-/// `POST /api/staff/set-password`.
+/// `POST /api/staff/set-password`. The link is checked before any hashing,
+/// and links that match nothing are counted per client address.
 pub async fn set_with_link(
     token: String,
     password: String,
@@ -350,12 +332,35 @@ pub async fn set_with_link(
     let locale = use_locale();
     let mut f = Fields::new(locale);
     new_password(&mut f, &password, &confirm);
+    if token.len() > 128 {
+        f.push("token", ValidationCode::TooLong);
+    }
     f.finish()?;
-    let hash = hash(password).await?;
-    let Some(_staff) = repo::set_with_link(&state.pool, &token, &hash).await? else {
-        // Unknown, used or expired: one answer for all three.
+    let claim = limits::claim(
+        &state.pool,
+        &[Limit::new(
+            format!(
+                "set-password:addr:{}",
+                client::client_key(&state.settings.trusted_proxies)
+            ),
+            QUARTER,
+            state.settings.staff_login_failures_per_15_min,
+        )],
+    )
+    .await?;
+    // Unknown, used or expired: one answer for all three, and it counts.
+    if !repo::link_is_open(&state.pool, &token).await? {
         return Err(AppError::NotFound);
-    };
+    }
+    claim.give_back(&state.pool).await?;
+    let hash = state.hasher.hash(password).await?;
+    // Used by a racing request in between: the same answer.
+    if repo::set_with_link(&state.pool, &token, &hash)
+        .await?
+        .is_none()
+    {
+        return Err(AppError::NotFound);
+    }
     if is_plain_form_post() {
         leptos_axum::redirect("/staff/sign-in?password_set=1");
     }
@@ -386,7 +391,7 @@ pub async fn change_own(
             },
             other => other,
         })?;
-    let hash = hash(password).await?;
+    let hash = state.hasher.hash(password).await?;
     repo::set_password(&state.pool, user.id, &hash).await?;
     // Every session tied to the old password ends; this one is tied to the
     // new one and goes on.

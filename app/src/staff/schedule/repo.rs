@@ -1,9 +1,12 @@
-//! SQL for schedule rules. Each change runs in a transaction that, before
-//! committing, asks the plan whether any booked slot would end up with fewer
-//! places than bookings, and rolls back if so.
+//! SQL for schedule rules. Each change runs in one transaction that first
+//! locks the office's future slots (so no booking can land in between),
+//! changes the rule, asks the plan whether any booked slot would end up with
+//! fewer places than bookings (and rolls back if so), and applies the plan
+//! to the slots before committing.
 
-use crate::booking::repo::{self, BookingRow, MailFn};
-use crate::ssr::outbox;
+use crate::booking::notice::{self, MailKind};
+use crate::booking::repo;
+use crate::booking::schedule::{apply_office, lock_office, slots_below_taken};
 use crate::staff::audit::{self, Entry};
 use crate::staff::auth::StaffUser;
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
@@ -107,22 +110,21 @@ pub async fn closures(pool: &PgPool, office: Uuid) -> Result<Vec<ClosureRow>, sq
     .await
 }
 
+/// Opens an edit's transaction with the office's slots locked.
+async fn begin(pool: &PgPool, office: Uuid) -> Result<Transaction<'_, Postgres>, sqlx::Error> {
+    let mut tx = pool.begin().await?;
+    lock_office(&mut tx, office).await?;
+    Ok(tx)
+}
+
 /// Refuses the transaction's change if the rules now give a booked slot
-/// fewer places than it holds, then records the change and commits.
+/// fewer places than it holds, applies it to the slots, records it and
+/// commits.
 async fn finish(mut tx: Transaction<'_, Postgres>, change: Change<'_>) -> Result<(), RuleError> {
-    let short = sqlx::query_scalar!(
-        r#"
-        SELECT count(*) AS "n!" FROM slot_plan p
-        JOIN slots s ON s.office_id = p.office_id AND s.starts_at = p.starts_at
-        WHERE p.office_id = $1 AND p.capacity < s.taken
-        "#,
-        change.office
-    )
-    .fetch_one(&mut *tx)
-    .await?;
-    if short > 0 {
+    if slots_below_taken(&mut tx, change.office).await? > 0 {
         return Err(RuleError::BelowTaken);
     }
+    apply_office(&mut tx, change.office).await?;
     audit::record(
         &mut tx,
         change.user,
@@ -145,7 +147,7 @@ pub async fn set_settings(
     settings: &Settings,
     change: Change<'_>,
 ) -> Result<(), RuleError> {
-    let mut tx = pool.begin().await?;
+    let mut tx = begin(pool, change.office).await?;
     sqlx::query!(
         "UPDATE offices SET horizon_days = $2, min_notice_minutes = $3, walk_ins_outside_slots = $4 WHERE id = $1",
         change.office,
@@ -159,7 +161,7 @@ pub async fn set_settings(
 }
 
 pub async fn add_hours(pool: &PgPool, row: &HoursRow, change: Change<'_>) -> Result<(), RuleError> {
-    let mut tx = pool.begin().await?;
+    let mut tx = begin(pool, change.office).await?;
     // One writer of an office's hours at a time, so two overlapping
     // sessions cannot both pass the check.
     sqlx::query!(
@@ -209,7 +211,7 @@ pub async fn remove_hours(
     opens: NaiveTime,
     change: Change<'_>,
 ) -> Result<(), RuleError> {
-    let mut tx = pool.begin().await?;
+    let mut tx = begin(pool, change.office).await?;
     let gone = sqlx::query!(
         "DELETE FROM opening_hours WHERE office_id = $1 AND weekday = $2 AND opens = $3",
         change.office,
@@ -230,7 +232,7 @@ pub async fn add_special(
     row: &SpecialRow,
     change: Change<'_>,
 ) -> Result<(), RuleError> {
-    let mut tx = pool.begin().await?;
+    let mut tx = begin(pool, change.office).await?;
     sqlx::query!(
         "SELECT id FROM offices WHERE id = $1 FOR UPDATE",
         change.office
@@ -277,7 +279,7 @@ pub async fn remove_special(
     day: NaiveDate,
     change: Change<'_>,
 ) -> Result<(), RuleError> {
-    let mut tx = pool.begin().await?;
+    let mut tx = begin(pool, change.office).await?;
     let gone = sqlx::query!(
         "DELETE FROM special_hours WHERE office_id = $1 AND day = $2",
         change.office,
@@ -294,15 +296,33 @@ pub async fn remove_special(
 
 /// Closes `day`: the closure, then every requested or confirmed booking of
 /// that day cancelled with `reason`, its place freed, its history, and its
-/// e-mail, all in one transaction. Returns how many were cancelled.
+/// e-mail, and the day's slots withdrawn, all in one transaction. The day's
+/// bookings are locked before the slots (the order every booking change
+/// takes), then the slots, so a booking being made at that moment is either
+/// committed first and cancelled here, or refused after. Returns how many
+/// were cancelled.
 pub async fn close_day(
     pool: &PgPool,
     day: NaiveDate,
     reason: &str,
-    mail: MailFn<'_>,
     change: Change<'_>,
 ) -> Result<usize, RuleError> {
     let mut tx = pool.begin().await?;
+    sqlx::query!(
+        r#"
+        SELECT b.id FROM bookings b JOIN slots s ON s.id = b.slot_id
+        WHERE b.office_id = $1 AND b.status IN ('requested', 'confirmed')
+          AND s.starts_at >= $2::date::timestamp AT TIME ZONE 'Asia/Ho_Chi_Minh'
+          AND s.starts_at < ($2::date + 1)::timestamp AT TIME ZONE 'Asia/Ho_Chi_Minh'
+        ORDER BY b.id
+        FOR UPDATE OF b
+        "#,
+        change.office,
+        day
+    )
+    .fetch_all(&mut *tx)
+    .await?;
+    lock_office(&mut tx, change.office).await?;
     sqlx::query!(
         r#"
         INSERT INTO office_closures (office_id, day, reason) VALUES ($1, $2, $3)
@@ -323,13 +343,13 @@ pub async fn close_day(
               AND b.status IN ('requested', 'confirmed')
               AND s.starts_at >= $2::date::timestamp AT TIME ZONE 'Asia/Ho_Chi_Minh'
               AND s.starts_at < ($2::date + 1)::timestamp AT TIME ZONE 'Asia/Ho_Chi_Minh'
-            RETURNING b.id, b.slot_id
+            RETURNING b.id, b.slot_id, (b.email IS NOT NULL) AS has_email
         ), freed AS (
             UPDATE slots SET taken = taken - n.count
             FROM (SELECT slot_id, count(*)::smallint AS count FROM b GROUP BY slot_id) n
             WHERE slots.id = n.slot_id
         )
-        SELECT id FROM b
+        SELECT id, has_email AS "has_email!" FROM b
         "#,
         change.office,
         day,
@@ -349,10 +369,7 @@ pub async fn close_day(
             Some(reason),
         )
         .await?;
-        let booking: BookingRow = repo::by_id_in(&mut tx, row.id).await?;
-        if let Some(message) = mail(&booking, "") {
-            outbox::enqueue(&mut tx, &message).await?;
-        }
+        notice::queue(&mut tx, MailKind::ClosedByOffice, row.id, row.has_email).await?;
     }
     let count = cancelled.len();
     let mut change = change;
@@ -366,7 +383,7 @@ pub async fn reopen_day(
     day: NaiveDate,
     change: Change<'_>,
 ) -> Result<(), RuleError> {
-    let mut tx = pool.begin().await?;
+    let mut tx = begin(pool, change.office).await?;
     let gone = sqlx::query!(
         "DELETE FROM office_closures WHERE office_id = $1 AND day = $2",
         change.office,
@@ -389,7 +406,7 @@ pub async fn set_blocked(
     reason: &str,
     change: Change<'_>,
 ) -> Result<(), RuleError> {
-    let mut tx = pool.begin().await?;
+    let mut tx = begin(pool, change.office).await?;
     if blocked {
         let exists = sqlx::query_scalar!(
             r#"SELECT EXISTS (SELECT 1 FROM slots WHERE office_id = $1 AND starts_at = $2 AND NOT withdrawn) AS "x!""#,
@@ -442,7 +459,7 @@ pub async fn set_capacity(
     capacity: i16,
     change: Change<'_>,
 ) -> Result<(), RuleError> {
-    let mut tx = pool.begin().await?;
+    let mut tx = begin(pool, change.office).await?;
     let taken = sqlx::query_scalar!(
         "SELECT taken FROM slots WHERE office_id = $1 AND starts_at = $2 AND NOT withdrawn FOR UPDATE",
         change.office,

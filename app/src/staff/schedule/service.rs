@@ -5,7 +5,6 @@
 
 use super::repo::{self, Change, HoursRow, RuleError, SpecialRow};
 use super::{ClosedDay, DayClosed, ScheduleView, SpecialHours, WeeklyHours};
-use crate::booking::notify::{self, MailKind};
 use crate::booking::schedule::generate;
 use crate::error::{AppError, ConflictReason, FieldError, Fields, ValidationCode};
 use crate::i18n::Locale;
@@ -430,16 +429,11 @@ pub async fn close_day(
     let (Some(day), Some(why)) = (day, why) else {
         return Err(AppError::BadRequest);
     };
-    let public_url = state.settings.public_url.clone();
-    let mail = move |b: &crate::booking::repo::BookingRow, token: &str| {
-        notify::message(MailKind::ClosedByOffice, b, &public_url, token)
-    };
     let details = serde_json::json!({ "date": day.to_string(), "reason": why });
     let cancelled = repo::close_day(
         &state.pool,
         day,
         &why,
-        &mail,
         change(&state, &user, &office, "schedule.close_day", details),
     )
     .await

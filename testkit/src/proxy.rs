@@ -1,0 +1,153 @@
+//! A TCP proxy a test can cut and restore: the database "goes away" for one
+//! test's server without stopping the cluster every test shares. It
+//! forwards to a TCP address or, for a cluster that listens only on its
+//! socket, to a Unix socket.
+
+use std::io::{self, Read, Write};
+use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
+use std::os::unix::net::UnixStream;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+
+/// Where the proxy forwards to.
+#[derive(Debug, Clone)]
+pub enum Target {
+    Tcp(SocketAddr),
+    Unix(PathBuf),
+}
+
+enum Stream {
+    Tcp(TcpStream),
+    Unix(UnixStream),
+}
+
+impl Stream {
+    fn try_clone(&self) -> io::Result<Self> {
+        Ok(match self {
+            Self::Tcp(s) => Self::Tcp(s.try_clone()?),
+            Self::Unix(s) => Self::Unix(s.try_clone()?),
+        })
+    }
+
+    fn shutdown(&self) {
+        let _ = match self {
+            Self::Tcp(s) => s.shutdown(Shutdown::Both),
+            Self::Unix(s) => s.shutdown(Shutdown::Both),
+        };
+    }
+}
+
+impl Read for Stream {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        match self {
+            Self::Tcp(s) => s.read(buf),
+            Self::Unix(s) => s.read(buf),
+        }
+    }
+}
+
+impl Write for Stream {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        match self {
+            Self::Tcp(s) => s.write(buf),
+            Self::Unix(s) => s.write(buf),
+        }
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        match self {
+            Self::Tcp(s) => s.flush(),
+            Self::Unix(s) => s.flush(),
+        }
+    }
+}
+
+struct Shared {
+    target: Target,
+    open: AtomicBool,
+    live: Mutex<Vec<Stream>>,
+}
+
+/// Forwards every connection on its own port to its target until cut.
+pub struct TcpProxy {
+    addr: SocketAddr,
+    shared: Arc<Shared>,
+}
+
+impl TcpProxy {
+    /// Starts forwarding from a free local port to `target`.
+    pub fn start(target: Target) -> io::Result<Self> {
+        let listener = TcpListener::bind("127.0.0.1:0")?;
+        let addr = listener.local_addr()?;
+        let shared = Arc::new(Shared {
+            target,
+            open: AtomicBool::new(true),
+            live: Mutex::new(Vec::new()),
+        });
+        let accepting = shared.clone();
+        std::thread::Builder::new()
+            .name("tcp-proxy".into())
+            .spawn(move || {
+                for client in listener.incoming().flatten() {
+                    if !accepting.open.load(Ordering::SeqCst) {
+                        // Cut: closed at once, as by a server that is down.
+                        let _ = client.shutdown(Shutdown::Both);
+                        continue;
+                    }
+                    if let Err(e) = forward(&accepting, client) {
+                        eprintln!("tcp-proxy: {e}");
+                    }
+                }
+            })?;
+        Ok(Self { addr, shared })
+    }
+
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// Closes every connection through the proxy and refuses new ones.
+    pub fn cut(&self) {
+        self.shared.open.store(false, Ordering::SeqCst);
+        if let Ok(mut live) = self.shared.live.lock() {
+            for stream in live.drain(..) {
+                stream.shutdown();
+            }
+        }
+    }
+
+    /// Lets connections through again.
+    pub fn restore(&self) {
+        self.shared.open.store(true, Ordering::SeqCst);
+    }
+}
+
+fn forward(shared: &Arc<Shared>, client: TcpStream) -> io::Result<()> {
+    let _ = client.set_nodelay(true);
+    let server = match &shared.target {
+        Target::Tcp(addr) => {
+            let s = TcpStream::connect(addr)?;
+            let _ = s.set_nodelay(true);
+            Stream::Tcp(s)
+        }
+        Target::Unix(path) => Stream::Unix(UnixStream::connect(path)?),
+    };
+    let client = Stream::Tcp(client);
+    if let Ok(mut live) = shared.live.lock() {
+        live.push(client.try_clone()?);
+        live.push(server.try_clone()?);
+    }
+    pipe(client.try_clone()?, server.try_clone()?);
+    pipe(server, client);
+    Ok(())
+}
+
+/// Copies `from` to `to` on a thread of its own until either side closes.
+fn pipe(mut from: Stream, mut to: Stream) {
+    std::thread::spawn(move || {
+        let _ = io::copy(&mut from, &mut to);
+        to.shutdown();
+        from.shutdown();
+    });
+}
