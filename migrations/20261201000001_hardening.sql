@@ -7,6 +7,13 @@
 -- (server side: `staff::auth`).
 ALTER TABLE staff_accounts ADD COLUMN privileges_epoch bigint NOT NULL DEFAULT 0;
 
+-- TOTP secrets are kept sealed (version, 24-byte nonce, 20 bytes sealed,
+-- 16-byte tag); a 20-byte secret in clear, written before, is sealed at its
+-- first use.
+ALTER TABLE staff_accounts DROP CONSTRAINT staff_accounts_totp_secret_check;
+ALTER TABLE staff_accounts ADD CONSTRAINT staff_accounts_totp_secret_check
+    CHECK (totp_secret IS NULL OR length(totp_secret) IN (20, 61));
+
 -- Supervisors lead the case officers of their offices: they assign cases
 -- and see a denouncer's identity in those offices.
 ALTER TABLE staff_accounts DROP CONSTRAINT staff_accounts_role_check;

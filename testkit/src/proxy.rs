@@ -85,21 +85,7 @@ impl TcpProxy {
             open: AtomicBool::new(true),
             live: Mutex::new(Vec::new()),
         });
-        let accepting = shared.clone();
-        std::thread::Builder::new()
-            .name("tcp-proxy".into())
-            .spawn(move || {
-                for client in listener.incoming().flatten() {
-                    if !accepting.open.load(Ordering::SeqCst) {
-                        // Cut: closed at once, as by a server that is down.
-                        let _ = client.shutdown(Shutdown::Both);
-                        continue;
-                    }
-                    if let Err(e) = forward(&accepting, client) {
-                        eprintln!("tcp-proxy: {e}");
-                    }
-                }
-            })?;
+        accept_while_open(listener, shared.clone())?;
         Ok(Self { addr, shared })
     }
 
@@ -107,9 +93,14 @@ impl TcpProxy {
         self.addr
     }
 
-    /// Closes every connection through the proxy and refuses new ones.
+    /// As a database server that crashed: every connection through the
+    /// proxy is closed, and the port stops listening, so new connections
+    /// are refused.
     pub fn cut(&self) {
         self.shared.open.store(false, Ordering::SeqCst);
+        // The accept loop sees the flag within a few milliseconds and drops
+        // the listener.
+        std::thread::sleep(std::time::Duration::from_millis(50));
         if let Ok(mut live) = self.shared.live.lock() {
             for stream in live.drain(..) {
                 stream.shutdown();
@@ -117,10 +108,36 @@ impl TcpProxy {
         }
     }
 
-    /// Lets connections through again.
-    pub fn restore(&self) {
+    /// Listens on the same port again.
+    pub fn restore(&self) -> io::Result<()> {
         self.shared.open.store(true, Ordering::SeqCst);
+        let listener = TcpListener::bind(self.addr)?;
+        accept_while_open(listener, self.shared.clone())
     }
+}
+
+/// Accepts and forwards on a thread of its own until the proxy is cut.
+fn accept_while_open(listener: TcpListener, shared: Arc<Shared>) -> io::Result<()> {
+    listener.set_nonblocking(true)?;
+    std::thread::Builder::new()
+        .name("tcp-proxy".into())
+        .spawn(move || {
+            while shared.open.load(Ordering::SeqCst) {
+                match listener.accept() {
+                    Ok((client, _)) => {
+                        let _ = client.set_nonblocking(false);
+                        if let Err(e) = forward(&shared, client) {
+                            eprintln!("tcp-proxy: {e}");
+                        }
+                    }
+                    Err(e) if e.kind() == io::ErrorKind::WouldBlock => {
+                        std::thread::sleep(std::time::Duration::from_millis(5));
+                    }
+                    Err(e) => eprintln!("tcp-proxy: {e}"),
+                }
+            }
+        })?;
+    Ok(())
 }
 
 fn forward(shared: &Arc<Shared>, client: TcpStream) -> io::Result<()> {

@@ -235,41 +235,39 @@ async fn take_draft(state: &AppState) -> Option<Draft> {
 async fn create_checked(form: BookingForm) -> Result<BookingCreated, AppError> {
     let state = app_state()?;
     let locale = use_locale();
-    // Every request counts as a booking attempt. It also takes a look-up
-    // attempt, handed back unless the answer is `already_booked`: that answer
-    // tells whether a CCCD holds a booking, so probing CCCDs is throttled
-    // like guessing codes.
-    let book_key = client_key(&state, "book");
-    let claim = limits::claim(
+    limits::hit(
         &state.pool,
-        &[
-            Limit::new(
-                book_key.clone(),
-                HOUR,
-                state.settings.booking_attempts_per_hour,
-            ),
-            Limit::new(
-                client_key(&state, "lookup"),
-                QUARTER,
-                state.settings.lookup_failures_per_15_min,
-            ),
-        ],
+        &client_key(&state, "book"),
+        HOUR,
+        state.settings.booking_attempts_per_hour,
     )
-    .await?
-    .except(&book_key);
-    let result = create_claimed(&state, locale, form).await;
-    if !matches!(
+    .await?;
+    let result = create_checked_form(&state, locale, form).await;
+    if matches!(
         result,
         Err(AppError::Conflict {
             reason: ConflictReason::AlreadyBooked
         })
     ) {
-        claim.give_back(&state.pool).await?;
+        // `already_booked` tells whoever asks whether a CCCD holds a booking
+        // here: each such answer takes a failed look-up of the address's
+        // window before it is given, so a burst of probes learns at most
+        // the limit and the rest read 429. Bookings that go through never
+        // touch the window.
+        let _counted = limits::claim(
+            &state.pool,
+            &[Limit::new(
+                client_key(&state, "lookup"),
+                QUARTER,
+                state.settings.lookup_failures_per_15_min,
+            )],
+        )
+        .await?;
     }
     result
 }
 
-async fn create_claimed(
+async fn create_checked_form(
     state: &AppState,
     locale: Locale,
     form: BookingForm,

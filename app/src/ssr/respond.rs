@@ -7,14 +7,16 @@ use leptos_axum::ResponseOptions;
 
 /// Sets the response status (and `Retry-After`) for `error`.
 ///
-/// A plain HTML form post (no JavaScript) is left alone: leptos answers it
-/// with a redirect back to the form carrying the error, and a 4xx status here
-/// would turn that redirect into a bare error page.
+/// A browser's request (a plain form post without JavaScript, or a page
+/// being rendered) is left alone: leptos answers a form post with a
+/// redirect back to the form carrying the error, which a 4xx here would
+/// turn into a bare error page, and a page shows the error itself. Except
+/// while the service is unavailable: then every answer is the 503 page.
 pub fn set_error_status(error: &AppError) {
     let Some(response) = use_context::<ResponseOptions>() else {
         return;
     };
-    if is_plain_form_post() {
+    if is_plain_form_post() && !matches!(error, AppError::Unavailable { .. }) {
         return;
     }
     let status = StatusCode::from_u16(error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
@@ -85,6 +87,8 @@ pub fn is_outage(error: &sqlx::Error) -> bool {
         | sqlx::Error::PoolClosed
         | sqlx::Error::Io(_)
         | sqlx::Error::Tls(_)
+        // A connection that broke mid-conversation reads as garbage.
+        | sqlx::Error::Protocol(_)
         | sqlx::Error::WorkerCrashed => true,
         // Class 08: connection exception; 57P01-03: the server is shutting
         // down or starting; 53300: too many connections.
@@ -101,6 +105,7 @@ fn outage_kind(error: &sqlx::Error) -> &'static str {
         sqlx::Error::PoolClosed => "pool closed",
         sqlx::Error::Io(_) => "connection broken or refused",
         sqlx::Error::Tls(_) => "TLS failure",
+        sqlx::Error::Protocol(_) => "connection broke mid-conversation",
         sqlx::Error::WorkerCrashed => "connection worker crashed",
         _ => "server refusing connections",
     }

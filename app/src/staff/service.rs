@@ -17,6 +17,7 @@ use crate::error::{AppError, ConflictReason, FieldError, Fields, ValidationCode}
 use crate::i18n::{td_string, Locale};
 use crate::locale::use_locale;
 use crate::ssr::{app_state, respond::is_plain_form_post, AppState};
+use axum_login::AuthnBackend as _;
 use chrono::{NaiveDate, Utc};
 use chrono_tz::Asia::Ho_Chi_Minh;
 
@@ -70,7 +71,10 @@ pub async fn login(email: String, password: String) -> Result<StaffProfile, AppE
     // The attempt is counted before the password is looked at.
     let claim = device::claim_attempt(&state, &email).await?;
     let mut session = auth::session().await?;
+    // The backend itself rather than `AuthSession::authenticate`, which
+    // logs every refusal for lack of a hashing turn as an error.
     let user = match session
+        .backend
         .authenticate(Credentials {
             email: email.clone(),
             password,
@@ -81,10 +85,7 @@ pub async fn login(email: String, password: String) -> Result<StaffProfile, AppE
         Err(e) => {
             // Refused for lack of a hashing turn, or broken: not an attempt.
             claim.give_back(&state.pool).await?;
-            return Err(match e {
-                axum_login::Error::Backend(e) => e.into(),
-                axum_login::Error::Session(e) => auth::session_error(e),
-            });
+            return Err(e.into());
         }
     };
     // Unknown e-mail and wrong password: the same 401, and the attempt stays

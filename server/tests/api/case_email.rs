@@ -22,7 +22,7 @@ async fn a_new_case_address_confirms_by_a_link_sent_to_it_and_the_old_one_is_tol
     let a = office(&pool, "a").await;
     staff(&pool, "canbo@test.vn", "officer", &[a]).await;
     let officer = sign_in(&app, "canbo@test.vn").await;
-    let code = "MAIL234567";
+    let code = "MAKE234567";
     case_with_code(&pool, a, code, "complaint").await;
     let case: uuid::Uuid = sqlx::query_scalar(
         "UPDATE cases SET email = 'cu@example.vn', notify = true WHERE code = $1 RETURNING id",

@@ -92,6 +92,8 @@ async fn demo_data_is_refused_in_production(pool: PgPool) {
         "DATABASE_URL" => Some("postgres://x@localhost/x".into()),
         "SMTP_URL" => Some("smtp://localhost".into()),
         "PUBLIC_URL" => Some("https://tiepdan.example".into()),
+        "TOTP_KEY" => Some("ab".repeat(32)),
+        "DEVICE_COOKIE_KEY" => Some("cd".repeat(32)),
         _ => None,
     })
     .unwrap();

@@ -53,10 +53,19 @@ async fn malformed_arguments_are_a_400_not_a_500(pool: PgPool) {
     assert_eq!(res.json::<Value>(), json!({ "kind": "bad_request" }));
 }
 
+/// A database that answers, but not as the code expects: an internal
+/// error, not an outage.
+async fn break_offices(pool: &PgPool) {
+    sqlx::query("ALTER TABLE offices RENAME TO offices_elsewhere")
+        .execute(pool)
+        .await
+        .unwrap();
+}
+
 #[sqlx::test(migrator = "app::ssr::db::MIGRATOR")]
 async fn an_internal_error_shows_no_database_text(pool: PgPool) {
-    let app = spawn_app(pool).await;
-    app.pool.close().await;
+    let app = spawn_app(pool.clone()).await;
+    break_offices(&pool).await;
 
     let res = app.get("/api/offices").await;
     assert_eq!(res.status(), 500);
@@ -65,23 +74,45 @@ async fn an_internal_error_shows_no_database_text(pool: PgPool) {
         serde_json::from_str::<Value>(&text).unwrap(),
         json!({ "kind": "internal" })
     );
-    for leak in ["pool", "Pool", "sqlx", "closed", "postgres"] {
+    for leak in ["offices", "relation", "sqlx", "postgres", "42P01"] {
         assert!(!text.contains(leak), "{leak:?} leaked in {text}");
     }
 }
 
 #[sqlx::test(migrator = "app::ssr::db::MIGRATOR")]
 async fn a_page_whose_data_fails_says_so_politely_and_hides_the_cause(pool: PgPool) {
-    let app = spawn_app(pool).await;
-    app.pool.close().await;
+    let app = spawn_app(pool.clone()).await;
+    break_offices(&pool).await;
 
     let res = app.get("/").await;
     assert_eq!(res.status(), 500);
     let html = res.text();
     assert!(html.contains("Chưa tải được danh sách trụ sở. Vui lòng tải lại trang sau ít phút."));
-    for leak in ["PoolClosed", "pool", "sqlx"] {
+    for leak in ["offices_elsewhere", "relation", "sqlx"] {
         assert!(!html.contains(leak), "{leak:?} leaked into the page");
     }
+}
+
+#[sqlx::test(migrator = "app::ssr::db::MIGRATOR")]
+async fn a_database_going_away_is_a_503_to_retry_not_a_500(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    app.pool.close().await;
+
+    let res = app.get("/api/offices").await;
+    assert_eq!(res.status(), 503);
+    assert_eq!(res.headers()["retry-after"], "5");
+    let text = res.text();
+    assert_eq!(
+        serde_json::from_str::<Value>(&text).unwrap(),
+        json!({ "kind": "unavailable", "retry_after_secs": 5 })
+    );
+    for leak in ["pool", "Pool", "sqlx", "closed", "postgres"] {
+        assert!(!text.contains(leak), "{leak:?} leaked in {text}");
+    }
+    let page = app.get_with("/", &[("accept", "text/html")]).await;
+    assert_eq!(page.status(), 503, "{:?} {}", page.headers(), page.text());
+    assert!(page.text().contains("Hệ thống đang tạm thời gián đoạn"));
+    assert!(!page.text().contains("PoolClosed"));
 }
 
 #[sqlx::test(migrator = "app::ssr::db::MIGRATOR")]

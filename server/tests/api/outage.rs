@@ -117,7 +117,7 @@ async fn a_database_cut_gives_quick_503s_with_retry_after_and_service_comes_back
     assert_eq!(app.get("/readyz").await.status(), 503);
     assert_eq!(app.get("/healthz").await.status(), 200);
 
-    proxy.restore();
+    proxy.restore().expect("listen again");
     eventually_ready(&app.base, Duration::from_secs(10)).await;
     let (status, _, _) = offices(&app.base).await;
     assert_eq!(status, 200);
@@ -160,7 +160,7 @@ async fn the_server_starts_before_its_database_and_opens_once_migrated(pool: PgP
     assert_eq!(status, 503);
     assert!(retry.is_some());
 
-    proxy.restore();
+    proxy.restore().expect("listen again");
     eventually_ready(&base, Duration::from_secs(20)).await;
     let (status, _, _) = offices(&base).await;
     assert_eq!(status, 200);
