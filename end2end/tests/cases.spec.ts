@@ -144,6 +144,9 @@ test.describe("cases", () => {
   });
 
   test("a citizen with JavaScript looks a case up, a wrong second factor reads like a wrong code, and opts in to e-mails", async ({ page, browser }) => {
+    // Four axe scans and an e-mail round trip: more than the default 30 s
+    // on a busy two-core machine.
+    test.setTimeout(60_000);
     // An officer registers a letter that came by post.
     await signIn(page, OFFICER);
     await page.goto("/staff/cases");

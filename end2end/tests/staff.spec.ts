@@ -17,10 +17,14 @@ type Booked = { code: string; date: string; email: string; phone: string };
 type Slot = { id: number; starts_at: string; remaining: number };
 
 /** A citizen's booking made through the API, at a random open slot of the
- * coming days (tests running side by side must not fill one slot). */
+ * coming days, never today (tests running side by side must not fill one
+ * slot, and the desk's tests show what happens before the day comes). */
 async function book(request: APIRequestContext, name: string, office = OFFICE, date?: string): Promise<Booked> {
   const slots = await (await request.get(`/api/slots?office=${office}&days=${date ? 31 : 14}`)).json();
-  const open = slots.filter((s: Slot) => s.remaining > 0 && (!date || s.starts_at.startsWith(date)));
+  const today = todayVN();
+  const open = slots.filter(
+    (s: Slot) => s.remaining > 0 && !s.starts_at.startsWith(today) && (!date || s.starts_at.startsWith(date)),
+  );
   const slot = open[Math.floor(Math.random() * open.length)];
   const citizenId = uniqueCitizenId();
   const email = `staff-e2e-${citizenId}@example.vn`;
