@@ -1,6 +1,6 @@
 //! Delivering the outbox: one message at a time, rendered from its record
 //! at the moment it is sent, its private link (if any) minted then, sent,
-//! and its outcome recorded. Each instance's worker calls [`deliver_next`].
+//! and its outcome recorded. Each instance's worker calls [`deliver_due`].
 
 use crate::booking::notify as booking_mail;
 use crate::cases::{digest, notify as case_mail};
@@ -53,16 +53,40 @@ async fn render(state: &AppState, row: &Leased) -> Result<Option<Message>, Unren
     }
 }
 
-/// Sends the next due message, if any; `true` when one was attempted.
-pub async fn deliver_next(state: &AppState) -> Result<bool, sqlx::Error> {
+/// Messages one worker leases at a time.
+const BATCH: i64 = 8;
+
+/// Sends the due messages one worker can take at once; `true` when there
+/// were any (more may be waiting).
+pub async fn deliver_due(state: &AppState) -> Result<bool, sqlx::Error> {
     let settings = &state.settings;
-    // Longer than one SMTP exchange and the rendering around it.
-    let lease = Duration::from_secs(settings.smtp_timeout_secs + 60);
-    let Some(row) = outbox::lease_next(&state.pool, lease, settings.outbox_max_attempts).await?
-    else {
+    // Long enough for every message of the batch: each gets one SMTP
+    // exchange and the rendering around it.
+    let lease = Duration::from_secs((settings.smtp_timeout_secs + 10) * BATCH as u64 + 30);
+    let rows = outbox::lease_due(&state.pool, lease, settings.outbox_max_attempts, BATCH).await?;
+    if rows.is_empty() {
         return Ok(false);
-    };
-    let outcome = match render(state, &row).await {
+    }
+    // The mail server down: the batch waits for its next try, with no
+    // message rendered and no link minted for nothing.
+    if let Err(e) = state.mailer.reachable().await {
+        let outcome = Outcome::Failed(e.reason());
+        for row in &rows {
+            outbox::finish(&state.pool, row, &outcome, settings.outbox_retry_secs, settings.outbox_max_attempts).await?;
+            log(row, &outcome, settings.outbox_max_attempts);
+        }
+        return Ok(true);
+    }
+    for row in &rows {
+        deliver(state, row).await?;
+    }
+    Ok(true)
+}
+
+/// Renders, sends and records one leased message.
+async fn deliver(state: &AppState, row: &Leased) -> Result<(), sqlx::Error> {
+    let settings = &state.settings;
+    let outcome = match render(state, row).await {
         Ok(None) => Outcome::Skipped("no_recipient"),
         Ok(Some(message)) => match message.into_email() {
             None => Outcome::Dead("bad_address".to_owned()),
@@ -80,19 +104,24 @@ pub async fn deliver_next(state: &AppState) -> Result<bool, sqlx::Error> {
     };
     outbox::finish(
         &state.pool,
-        &row,
+        row,
         &outcome,
         settings.outbox_retry_secs,
         settings.outbox_max_attempts,
     )
     .await?;
-    // The id and kind only: the reason is a code, and never an address.
-    match &outcome {
+    log(row, &outcome, settings.outbox_max_attempts);
+    Ok(())
+}
+
+/// The id and kind only: the reason is a code, and never an address.
+fn log(row: &Leased, outcome: &Outcome, max_attempts: i32) {
+    match outcome {
         Outcome::Sent => tracing::info!(outbox_id = row.id, kind = %row.kind, "mail sent"),
         Outcome::Skipped(why) => {
             tracing::info!(outbox_id = row.id, kind = %row.kind, why, "mail skipped")
         }
-        Outcome::Failed(why) if row.attempts < settings.outbox_max_attempts => tracing::warn!(
+        Outcome::Failed(why) if row.attempts < max_attempts => tracing::warn!(
             outbox_id = row.id,
             kind = %row.kind,
             attempts = row.attempts,
@@ -107,5 +136,4 @@ pub async fn deliver_next(state: &AppState) -> Result<bool, sqlx::Error> {
             "mail dead; an administrator can resend it"
         ),
     }
-    Ok(true)
 }

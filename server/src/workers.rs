@@ -47,8 +47,8 @@ async fn outbox_loop(state: AppState, mut stop: watch::Receiver<bool>) {
         if *stop.borrow() {
             return;
         }
-        match app::mailing::deliver_next(&state).await {
-            // One sent or retried: there may be more waiting.
+        match app::mailing::deliver_due(&state).await {
+            // Some sent or retried: there may be more waiting.
             Ok(true) => continue,
             Ok(false) => {}
             Err(e) => tracing::warn!(error = %e, "outbox round failed"),
@@ -69,7 +69,8 @@ async fn maintenance_loop(state: AppState, mut stop: watch::Receiver<bool>) {
 
 /// One maintenance pass: slots generated ahead, tomorrow's reminders and
 /// today's case digests queued, old form drafts, rate-limit windows and
-/// expired staff sessions dropped.
+/// expired staff sessions dropped, mail whose last attempt was interrupted
+/// declared dead.
 pub async fn maintain(state: &AppState) {
     match schedule::generate(&state.pool).await {
         Ok(done) => tracing::info!(
@@ -102,5 +103,10 @@ pub async fn maintain(state: &AppState) {
     }
     if let Err(e) = crate::sessions::purge_expired(state).await {
         tracing::warn!(error = %e, "purging expired staff sessions failed");
+    }
+    match app::ssr::outbox::bury_interrupted(&state.pool, state.settings.outbox_max_attempts).await {
+        Ok(n) if n > 0 => tracing::error!(count = n, "mail dead after an interrupted last attempt"),
+        Ok(_) => {}
+        Err(e) => tracing::warn!(error = %e, "checking for interrupted mail failed"),
     }
 }

@@ -32,10 +32,7 @@ pub async fn render(
         return Ok(None);
     }
     let token = if kind.has_link() {
-        let mut tx = state.pool.begin().await?;
-        let token = repo::issue_token(&mut tx, b.id).await?;
-        tx.commit().await?;
-        token
+        repo::issue_token(&state.pool, b.id).await?
     } else {
         String::new()
     };

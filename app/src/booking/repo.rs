@@ -315,7 +315,7 @@ async fn replay_active(
 
 async fn reissue(pool: &PgPool, id: Uuid) -> Result<Created, BookError> {
     let mut tx = pool.begin().await?;
-    let token = issue_token(&mut tx, id).await?;
+    let token = issue_token(&mut *tx, id).await?;
     let booking = by_id_in(&mut tx, id).await?;
     tx.commit().await?;
     Ok(Created {
@@ -532,8 +532,8 @@ pub(crate) async fn record_event(
 
 /// A new private link for `booking`, valid until 30 days after its slot.
 /// Only the SHA-256 of the token is stored.
-pub async fn issue_token(
-    tx: &mut Transaction<'_, Postgres>,
+pub async fn issue_token<'e>(
+    db: impl sqlx::PgExecutor<'e>,
     booking: Uuid,
 ) -> Result<String, sqlx::Error> {
     let (token, hash) = new_token();
@@ -547,7 +547,7 @@ pub async fn issue_token(
         &hash[..],
         booking
     )
-    .execute(&mut **tx)
+    .execute(db)
     .await?;
     Ok(token)
 }
@@ -555,7 +555,7 @@ pub async fn issue_token(
 /// A short-lived link made after a successful code + phone look-up.
 pub async fn issue_lookup_token(pool: &PgPool, booking: Uuid) -> Result<String, sqlx::Error> {
     let mut tx = pool.begin().await?;
-    let token = issue_token(&mut tx, booking).await?;
+    let token = issue_token(&mut *tx, booking).await?;
     let hash = token_hash(&token);
     sqlx::query!(
         "UPDATE booking_tokens SET expires_at = least(expires_at, now() + interval '2 hours') WHERE token_hash = $1",

@@ -254,13 +254,11 @@ async fn create_checked(form: BookingForm) -> Result<BookingCreated, AppError> {
         // window before it is given, so a burst of probes learns at most
         // the limit and the rest read 429. Bookings that go through never
         // touch the window.
-        let _counted = limits::claim(
+        limits::hit(
             &state.pool,
-            &[Limit::new(
-                client_key(&state, "lookup"),
-                QUARTER,
-                state.settings.lookup_failures_per_15_min,
-            )],
+            &client_key(&state, "lookup"),
+            QUARTER,
+            state.settings.lookup_failures_per_15_min,
         )
         .await?;
     }

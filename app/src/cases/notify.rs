@@ -98,9 +98,7 @@ pub async fn render_update(
     if !row.notify || row.email.is_none() {
         return Ok(None);
     }
-    let mut tx = state.pool.begin().await?;
-    let token = repo::issue_token(&mut tx, row.id, MAIL_LINK_HOURS).await?;
-    tx.commit().await?;
+    let token = repo::issue_token(&state.pool, row.id, MAIL_LINK_HOURS).await?;
     let url = track_url(&state.settings.public_url, &token);
     let due = text(payload, "due");
     Ok(message(

@@ -93,8 +93,8 @@ pub async fn by_token(pool: &PgPool, token: &str) -> Result<Option<CaseRow>, sql
 }
 
 /// A private link to `case_id`, valid for `hours`.
-pub async fn issue_token(
-    tx: &mut Transaction<'_, Postgres>,
+pub async fn issue_token<'e>(
+    db: impl sqlx::PgExecutor<'e>,
     case_id: Uuid,
     hours: i32,
 ) -> Result<String, sqlx::Error> {
@@ -105,7 +105,7 @@ pub async fn issue_token(
         case_id,
         hours
     )
-    .execute(&mut **tx)
+    .execute(db)
     .await?;
     Ok(token)
 }

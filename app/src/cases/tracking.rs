@@ -113,9 +113,7 @@ pub async fn lookup(code: String, verifier: String) -> Result<CaseLookup, AppErr
     };
     claim.give_back(&state.pool).await?;
     if is_plain_form_post() {
-        let mut tx = state.pool.begin().await?;
-        let token = repo::issue_token(&mut tx, row.id, LOOKUP_LINK_HOURS).await?;
-        tx.commit().await?;
+        let token = repo::issue_token(&state.pool, row.id, LOOKUP_LINK_HOURS).await?;
         leptos_axum::redirect(&format!("/track?t={token}"));
     }
     public_view(&state, &row, locale).await
@@ -207,9 +205,7 @@ pub async fn confirm_email(token: String) -> Result<CasePage, AppError> {
         .await?
         .ok_or(AppError::NotFound)?;
     if is_plain_form_post() {
-        let mut tx = state.pool.begin().await?;
-        let page_token = repo::issue_token(&mut tx, row.id, LOOKUP_LINK_HOURS).await?;
-        tx.commit().await?;
+        let page_token = repo::issue_token(&state.pool, row.id, LOOKUP_LINK_HOURS).await?;
         leptos_axum::redirect(&format!("/track?t={page_token}&email_confirmed=1"));
     }
     page_of(&state, &row, use_locale()).await

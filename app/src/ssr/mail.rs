@@ -55,6 +55,8 @@ pub enum MailError {
     ContentType,
     #[error("the SMTP server refused or could not be reached: {0}")]
     Send(#[from] lettre::transport::smtp::Error),
+    #[error("the SMTP server did not answer NOOP")]
+    Unreachable,
 }
 
 impl MailError {
@@ -69,6 +71,7 @@ impl MailError {
             },
             Self::Build(_) | Self::ContentType => "unbuildable".to_owned(),
             Self::Config(_) => "configuration".to_owned(),
+            Self::Unreachable => "connection".to_owned(),
         }
     }
 
@@ -78,7 +81,7 @@ impl MailError {
         match self {
             Self::Send(e) => e.is_permanent(),
             Self::Build(_) | Self::ContentType => true,
-            Self::Config(_) => false,
+            Self::Config(_) | Self::Unreachable => false,
         }
     }
 }
@@ -113,6 +116,17 @@ impl Mailer {
             transport,
             from: settings.mail_from.clone(),
         })
+    }
+
+    /// Whether the SMTP server answers (a connection and a `NOOP`): the
+    /// outbox asks before it renders a batch, so that while the server is
+    /// down no link is minted for a message that cannot leave.
+    pub async fn reachable(&self) -> Result<(), MailError> {
+        match self.transport.test_connection().await {
+            Ok(true) => Ok(()),
+            Ok(false) => Err(MailError::Unreachable),
+            Err(e) => Err(MailError::Send(e)),
+        }
     }
 
     /// Sends one message, UTF-8 encoded: plain text, or text and HTML

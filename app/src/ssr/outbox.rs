@@ -5,10 +5,10 @@
 //! waiting, sent or dead, holds a link that works, and a resent message gets
 //! a fresh one.
 //!
-//! Delivery takes one row at a time under a lease ([`lease_next`]), so
-//! any number of instances share the work, a row is never held across more
-//! than one SMTP exchange, and a worker that dies mid-send only delays its
-//! row until the lease runs out. After the last retry a message is *dead*:
+//! Delivery leases a few rows at a time ([`lease_due`]) and records each
+//! one's outcome on its own, so any number of instances share the work, no
+//! transaction is held across an SMTP exchange, and a worker that dies
+//! mid-send only delays its rows until the lease runs out. After the last retry a message is *dead*:
 //! kept, listed for administrators with a reason that quotes no address,
 //! and resent from there.
 
@@ -86,15 +86,41 @@ pub struct Leased {
     pub attempts: i32,
 }
 
-/// Takes the next due message for `lease`, counting the attempt; `None`
-/// when nothing is due. Messages whose last worker died on their final
-/// attempt are declared dead first.
-pub async fn lease_next(
+/// Takes up to `batch` due messages for `lease`, counting an attempt on
+/// each; empty when nothing is due. Each is then sent and finished on its
+/// own ([`finish`]): a lease is a claim, not a transaction held open.
+pub async fn lease_due(
     pool: &PgPool,
     lease: Duration,
     max_attempts: i32,
-) -> Result<Option<Leased>, sqlx::Error> {
-    sqlx::query!(
+    batch: i64,
+) -> Result<Vec<Leased>, sqlx::Error> {
+    sqlx::query_as!(
+        Leased,
+        r#"
+        UPDATE outbox SET leased_until = now() + make_interval(secs => $1), attempts = attempts + 1
+        WHERE id IN (
+            SELECT id FROM outbox
+            WHERE state = 'queued' AND next_attempt_at <= now() AND attempts < $2
+              AND (leased_until IS NULL OR leased_until < now())
+            ORDER BY next_attempt_at, id
+            LIMIT $3
+            FOR UPDATE SKIP LOCKED
+        )
+        RETURNING id, kind, booking_id, case_id, staff_id, payload, attempts
+        "#,
+        lease.as_secs_f64(),
+        max_attempts,
+        batch
+    )
+    .fetch_all(pool)
+    .await
+}
+
+/// Declares dead the messages whose worker died during their last allowed
+/// attempt (their lease ran out with no outcome recorded). Returns how many.
+pub async fn bury_interrupted(pool: &PgPool, max_attempts: i32) -> Result<u64, sqlx::Error> {
+    Ok(sqlx::query!(
         r#"
         UPDATE outbox SET state = 'dead', done_at = now(), leased_until = NULL, last_failure = 'interrupted'
         WHERE state = 'queued' AND attempts >= $1 AND leased_until < now()
@@ -102,25 +128,8 @@ pub async fn lease_next(
         max_attempts
     )
     .execute(pool)
-    .await?;
-    sqlx::query_as!(
-        Leased,
-        r#"
-        UPDATE outbox SET leased_until = now() + make_interval(secs => $1), attempts = attempts + 1
-        WHERE id = (
-            SELECT id FROM outbox
-            WHERE state = 'queued' AND next_attempt_at <= now()
-              AND (leased_until IS NULL OR leased_until < now())
-            ORDER BY next_attempt_at, id
-            LIMIT 1
-            FOR UPDATE SKIP LOCKED
-        )
-        RETURNING id, kind, booking_id, case_id, staff_id, payload, attempts
-        "#,
-        lease.as_secs_f64()
-    )
-    .fetch_optional(pool)
-    .await
+    .await?
+    .rows_affected())
 }
 
 /// How a delivery attempt ended. Reasons are short codes (`smtp 451`,

@@ -78,7 +78,7 @@ async fn three_workers_send_every_message_exactly_once(pool: PgPool) {
     };
     let worker = |state: AppState| async move {
         for _ in 0..60 {
-            app::mailing::deliver_next(&state).await.unwrap();
+            app::mailing::deliver_due(&state).await.unwrap();
         }
     };
     tokio::join!(worker(app.state.clone()), worker(second));
@@ -111,7 +111,7 @@ async fn a_failed_send_is_retried_later_and_a_leased_row_waits_for_its_lease(poo
     })
     .unwrap();
     let broken = with_mailer(&app.state, Mailer::new(&down).unwrap());
-    assert!(app::mailing::deliver_next(&broken).await.unwrap());
+    assert!(app::mailing::deliver_due(&broken).await.unwrap());
     let (state, attempts, later, failure): (String, i32, bool, Option<String>) = sqlx::query_as(
         "SELECT state, attempts, next_attempt_at > now() + interval '20 seconds', last_failure FROM outbox",
     )
@@ -126,7 +126,7 @@ async fn a_failed_send_is_retried_later_and_a_leased_row_waits_for_its_lease(poo
         "a code, not the SMTP text"
     );
     // Not due yet: nothing is taken.
-    assert!(!app::mailing::deliver_next(&app.state).await.unwrap());
+    assert!(!app::mailing::deliver_due(&app.state).await.unwrap());
 
     // Due again, but a worker holds it (and died holding it): the others
     // leave it until the lease runs out.
@@ -136,14 +136,33 @@ async fn a_failed_send_is_retried_later_and_a_leased_row_waits_for_its_lease(poo
     .execute(&pool)
     .await
     .unwrap();
-    assert!(!app::mailing::deliver_next(&app.state).await.unwrap());
+    assert!(!app::mailing::deliver_due(&app.state).await.unwrap());
     sqlx::query("UPDATE outbox SET leased_until = now() - interval '1 second'")
         .execute(&pool)
         .await
         .unwrap();
-    assert!(app::mailing::deliver_next(&app.state).await.unwrap());
+    assert!(app::mailing::deliver_due(&app.state).await.unwrap());
     app.mail_to(&to, "đặt mật khẩu").await;
     wait_until_sent(&pool, 1).await;
+
+    // A worker that died during a message's last allowed attempt: the
+    // maintenance pass declares it dead rather than leaving it queued.
+    let other = link_queued(&pool, 2).await;
+    let max = app.state.settings.outbox_max_attempts;
+    sqlx::query("UPDATE outbox SET attempts = $1, leased_until = now() - interval '1 second' WHERE state = 'queued'")
+        .bind(max)
+        .execute(&pool)
+        .await
+        .unwrap();
+    assert!(!app::mailing::deliver_due(&app.state).await.unwrap(), "not tried again");
+    assert_eq!(outbox::bury_interrupted(&pool, max).await.unwrap(), 1);
+    let (state, failure): (String, String) =
+        sqlx::query_as("SELECT state, last_failure FROM outbox WHERE state <> 'sent'")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    assert_eq!((state.as_str(), failure.as_str()), ("dead", "interrupted"));
+    assert!(!app.mail.messages().iter().any(|m| m.envelope_to.contains(&other)));
 }
 
 #[sqlx::test(migrator = "app::ssr::db::MIGRATOR")]
