@@ -72,7 +72,14 @@ pub async fn deliver_due(state: &AppState) -> Result<bool, sqlx::Error> {
     if let Err(e) = state.mailer.reachable().await {
         let outcome = Outcome::Failed(e.reason());
         for row in &rows {
-            outbox::finish(&state.pool, row, &outcome, settings.outbox_retry_secs, settings.outbox_max_attempts).await?;
+            outbox::finish(
+                &state.pool,
+                row,
+                &outcome,
+                settings.outbox_retry_secs,
+                settings.outbox_max_attempts,
+            )
+            .await?;
             log(row, &outcome, settings.outbox_max_attempts);
         }
         return Ok(true);

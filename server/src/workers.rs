@@ -44,13 +44,15 @@ async fn pause(period: Duration, stop: &mut watch::Receiver<bool>) -> bool {
 async fn outbox_loop(state: AppState, mut stop: watch::Receiver<bool>) {
     let idle = Duration::from_millis(state.settings.outbox_poll_ms.max(50));
     loop {
-        if *stop.borrow() {
+        // A closed pool means the instance (or a test) is shutting down.
+        if *stop.borrow() || state.pool.is_closed() {
             return;
         }
         match app::mailing::deliver_due(&state).await {
             // Some sent or retried: there may be more waiting.
             Ok(true) => continue,
             Ok(false) => {}
+            Err(_) if state.pool.is_closed() => return,
             Err(e) => tracing::warn!(error = %e, "outbox round failed"),
         }
         if !pause(idle, &mut stop).await {
@@ -104,7 +106,8 @@ pub async fn maintain(state: &AppState) {
     if let Err(e) = crate::sessions::purge_expired(state).await {
         tracing::warn!(error = %e, "purging expired staff sessions failed");
     }
-    match app::ssr::outbox::bury_interrupted(&state.pool, state.settings.outbox_max_attempts).await {
+    match app::ssr::outbox::bury_interrupted(&state.pool, state.settings.outbox_max_attempts).await
+    {
         Ok(n) if n > 0 => tracing::error!(count = n, "mail dead after an interrupted last attempt"),
         Ok(_) => {}
         Err(e) => tracing::warn!(error = %e, "checking for interrupted mail failed"),

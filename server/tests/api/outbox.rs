@@ -154,7 +154,10 @@ async fn a_failed_send_is_retried_later_and_a_leased_row_waits_for_its_lease(poo
         .execute(&pool)
         .await
         .unwrap();
-    assert!(!app::mailing::deliver_due(&app.state).await.unwrap(), "not tried again");
+    assert!(
+        !app::mailing::deliver_due(&app.state).await.unwrap(),
+        "not tried again"
+    );
     assert_eq!(outbox::bury_interrupted(&pool, max).await.unwrap(), 1);
     let (state, failure): (String, String) =
         sqlx::query_as("SELECT state, last_failure FROM outbox WHERE state <> 'sent'")
@@ -162,7 +165,11 @@ async fn a_failed_send_is_retried_later_and_a_leased_row_waits_for_its_lease(poo
             .await
             .unwrap();
     assert_eq!((state.as_str(), failure.as_str()), ("dead", "interrupted"));
-    assert!(!app.mail.messages().iter().any(|m| m.envelope_to.contains(&other)));
+    assert!(!app
+        .mail
+        .messages()
+        .iter()
+        .any(|m| m.envelope_to.contains(&other)));
 }
 
 #[sqlx::test(migrator = "app::ssr::db::MIGRATOR")]
