@@ -72,15 +72,7 @@ pub async fn deliver_due(state: &AppState) -> Result<bool, sqlx::Error> {
     if let Err(e) = state.mailer.reachable().await {
         let outcome = Outcome::Failed(e.reason());
         for row in &rows {
-            outbox::finish(
-                &state.pool,
-                row,
-                &outcome,
-                settings.outbox_retry_secs,
-                settings.outbox_max_attempts,
-            )
-            .await?;
-            log(row, &outcome, settings.outbox_max_attempts);
+            record(state, row, &outcome).await?;
         }
         return Ok(true);
     }
@@ -92,7 +84,6 @@ pub async fn deliver_due(state: &AppState) -> Result<bool, sqlx::Error> {
 
 /// Renders, sends and records one leased message.
 async fn deliver(state: &AppState, row: &Leased) -> Result<(), sqlx::Error> {
-    let settings = &state.settings;
     let outcome = match render(state, row).await {
         Ok(None) => Outcome::Skipped("no_recipient"),
         Ok(Some(message)) => match message.into_email() {
@@ -109,15 +100,21 @@ async fn deliver(state: &AppState, row: &Leased) -> Result<(), sqlx::Error> {
         }
         Err(Unrenderable::UnknownKind) => Outcome::Dead("unknown_kind".to_owned()),
     };
+    record(state, row, &outcome).await
+}
+
+/// Ends a leased message's attempt in the table, then in the log.
+async fn record(state: &AppState, row: &Leased, outcome: &Outcome) -> Result<(), sqlx::Error> {
+    let settings = &state.settings;
     outbox::finish(
         &state.pool,
         row,
-        &outcome,
+        outcome,
         settings.outbox_retry_secs,
         settings.outbox_max_attempts,
     )
     .await?;
-    log(row, &outcome, settings.outbox_max_attempts);
+    log(row, outcome, settings.outbox_max_attempts);
     Ok(())
 }
 
