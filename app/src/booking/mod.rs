@@ -21,12 +21,14 @@ pub mod schedule;
 pub(crate) mod service;
 #[cfg(feature = "ssr")]
 pub mod slots;
+pub mod status;
 pub mod time;
 pub mod validate;
 pub mod view;
 pub use guard::FormGuard;
 
 pub use code::BookingCode;
+pub use status::{BookingStatus, DeskAction, HistoryStep};
 pub use validate::Topic;
 
 use crate::error::AppError;
@@ -57,39 +59,6 @@ pub struct BookingCreated {
     pub office: String,
 }
 
-/// Where a booking stands (PRODUCT.md, "Booking statuses").
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum BookingStatus {
-    Requested,
-    Confirmed,
-    CheckedIn,
-    Completed,
-    Rejected,
-    Cancelled,
-    NoShow,
-}
-
-impl BookingStatus {
-    pub fn parse(raw: &str) -> Option<Self> {
-        Some(match raw {
-            "requested" => Self::Requested,
-            "confirmed" => Self::Confirmed,
-            "checked_in" => Self::CheckedIn,
-            "completed" => Self::Completed,
-            "rejected" => Self::Rejected,
-            "cancelled" => Self::Cancelled,
-            "no_show" => Self::NoShow,
-            _ => return None,
-        })
-    }
-
-    /// Whether the citizen may still cancel or move it (before the notice).
-    pub fn changeable(self) -> bool {
-        matches!(self, Self::Requested | Self::Confirmed)
-    }
-}
-
 /// An office as a booking shows it, in the reader's language.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OfficeSummary {
@@ -102,7 +71,7 @@ pub struct OfficeSummary {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct HistoryEntry {
     pub at: String,
-    pub status: String,
+    pub status: HistoryStep,
 }
 
 /// A booking as its holder sees it after proving who they are. The CCCD and

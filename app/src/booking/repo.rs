@@ -4,7 +4,7 @@
 //! compare-and-swap.
 
 use super::notice::{self, MailKind};
-use super::{BookingStatus, Topic};
+use super::{BookingStatus, HistoryStep, Topic};
 use chrono::{DateTime, Utc};
 use sha2::{Digest, Sha256};
 use sqlx::{PgPool, Postgres, Transaction};
@@ -33,11 +33,11 @@ pub struct NewBooking {
 pub struct BookingRow {
     pub id: Uuid,
     pub code: String,
-    pub status: String,
+    pub status: BookingStatus,
     pub phone: String,
     pub email: Option<String>,
     pub full_name: String,
-    pub topic: String,
+    pub topic: Topic,
     pub party_size: i16,
     pub representatives: Vec<String>,
     pub locale: String,
@@ -61,7 +61,8 @@ macro_rules! select_booking {
         sqlx::query_as!(
             BookingRow,
             r#"
-            SELECT b.id, b.code, b.status, b.phone, b.email, b.full_name, b.topic, b.party_size,
+            SELECT b.id, b.code, b.status AS "status: BookingStatus", b.phone, b.email, b.full_name,
+                   b.topic AS "topic: Topic", b.party_size,
                    b.representatives, b.locale, b.slot_id, s.starts_at, s.ends_at,
                    o.slug AS office_slug, o.name_vi AS office_name_vi, o.name_en AS office_name_en,
                    o.address_vi AS office_address_vi, o.address_en AS office_address_en,
@@ -102,9 +103,9 @@ pub async fn by_token(pool: &PgPool, token: &str) -> Result<Option<BookingRow>, 
 pub async fn history(
     pool: &PgPool,
     booking: Uuid,
-) -> Result<Vec<(DateTime<Utc>, String)>, sqlx::Error> {
+) -> Result<Vec<(DateTime<Utc>, HistoryStep)>, sqlx::Error> {
     Ok(sqlx::query!(
-        "SELECT at, status FROM booking_events WHERE booking_id = $1 ORDER BY at, id",
+        r#"SELECT at, status AS "status: HistoryStep" FROM booking_events WHERE booking_id = $1 ORDER BY at, id"#,
         booking
     )
     .fetch_all(pool)
@@ -235,11 +236,11 @@ pub async fn create(pool: &PgPool, new: &NewBooking) -> Result<Created, BookErro
     let booking = BookingRow {
         id,
         code: code.as_str().to_owned(),
-        status: "requested".to_owned(),
+        status: BookingStatus::Requested,
         phone: new.phone.clone(),
         email: new.email.clone(),
         full_name: new.full_name.clone(),
-        topic: new.topic.as_str().to_owned(),
+        topic: new.topic,
         party_size: new.party_size,
         representatives: new.representatives.clone(),
         locale: new.locale.to_owned(),
@@ -373,7 +374,7 @@ pub async fn cancel(pool: &PgPool, id: Uuid, reason: &str) -> Result<BookingRow,
         &mut tx,
         id,
         "citizen",
-        "cancelled",
+        HistoryStep::Cancelled,
         Some(slot),
         None,
         Some(reason).filter(|r| !r.is_empty()),
@@ -408,7 +409,7 @@ async fn try_reschedule(pool: &PgPool, id: Uuid, new_slot: i64) -> Result<Bookin
     let mut tx = pool.begin().await?;
     let current = sqlx::query!(
         r#"
-        SELECT b.slot_id, b.office_id, b.status,
+        SELECT b.slot_id, b.office_id, b.status AS "status: BookingStatus",
                s.starts_at >= now() + make_interval(mins => o.min_notice_minutes) AS "in_time!"
         FROM bookings b
         JOIN slots s ON s.id = b.slot_id
@@ -421,7 +422,7 @@ async fn try_reschedule(pool: &PgPool, id: Uuid, new_slot: i64) -> Result<Bookin
     .fetch_optional(&mut *tx)
     .await?
     .ok_or(BookError::InvalidTransition)?;
-    if !matches!(current.status.as_str(), "requested" | "confirmed") {
+    if !current.status.changeable() {
         return Err(BookError::InvalidTransition);
     }
     if !current.in_time {
@@ -477,7 +478,7 @@ async fn try_reschedule(pool: &PgPool, id: Uuid, new_slot: i64) -> Result<Bookin
         &mut tx,
         id,
         "citizen",
-        "moved",
+        HistoryStep::Moved,
         Some(current.slot_id),
         Some(new_slot),
         None,
@@ -491,9 +492,7 @@ async fn try_reschedule(pool: &PgPool, id: Uuid, new_slot: i64) -> Result<Bookin
 
 async fn why_unchangeable(pool: &PgPool, id: Uuid) -> Result<BookError, sqlx::Error> {
     Ok(match by_id(pool, id).await? {
-        Some(b) if BookingStatus::parse(&b.status).is_some_and(BookingStatus::changeable) => {
-            BookError::TooLate
-        }
+        Some(b) if b.status.changeable() => BookError::TooLate,
         _ => BookError::InvalidTransition,
     })
 }
@@ -511,7 +510,7 @@ pub(crate) async fn record_event(
     tx: &mut Transaction<'_, Postgres>,
     booking: Uuid,
     actor: &str,
-    status: &str,
+    step: HistoryStep,
     from_slot: Option<i64>,
     to_slot: Option<i64>,
     note: Option<&str>,
@@ -520,7 +519,7 @@ pub(crate) async fn record_event(
         "INSERT INTO booking_events (booking_id, actor, status, from_slot, to_slot, note) VALUES ($1, $2, $3, $4, $5, $6)",
         booking,
         actor,
-        status,
+        step.as_str(),
         from_slot,
         to_slot,
         note

@@ -5,8 +5,8 @@
 use super::repo::{self, BookError, BookingRow, NewBooking, SlotProblem};
 use super::{drafts, slots};
 use super::{
-    validate, BookingCode, BookingCreated, BookingDetails, BookingPageData, BookingStatus,
-    CalendarDay, Draft, HistoryEntry, ManagePageData, OfficeSummary, SlotInfo, Topic,
+    validate, BookingCode, BookingCreated, BookingDetails, BookingPageData, CalendarDay, Draft,
+    HistoryEntry, ManagePageData, OfficeSummary, SlotInfo, Topic,
 };
 use crate::error::{AppError, ConflictReason, Fields, ValidationCode};
 use crate::i18n::Locale;
@@ -338,7 +338,7 @@ async fn create_checked_form(
     if is_plain_form_post() {
         leptos_axum::redirect(&format!("/my-booking?t={}", created.token));
     }
-    let status = BookingStatus::parse(&created.booking.status).unwrap_or(BookingStatus::Requested);
+    let status = created.booking.status;
     Ok(BookingCreated {
         code: created.booking.code.clone(),
         status,
@@ -400,7 +400,7 @@ async fn details(
     locale: Locale,
 ) -> Result<BookingDetails, AppError> {
     let history = repo::history(&state.pool, booking.id).await?;
-    let status = BookingStatus::parse(&booking.status).ok_or(AppError::Internal)?;
+    let status = booking.status;
     let en = locale == Locale::en;
     Ok(BookingDetails {
         code: booking.code.clone(),
@@ -428,7 +428,7 @@ async fn details(
         starts_at: rfc3339(booking.starts_at),
         ends_at: rfc3339(booking.ends_at),
         full_name: booking.full_name.clone(),
-        topic: Topic::parse(&booking.topic).unwrap_or(Topic::Petition),
+        topic: booking.topic,
         party_size: booking.party_size,
         representatives: booking.representatives.clone(),
         email_given: booking.email.is_some(),

@@ -133,6 +133,8 @@ pub fn email(raw: &str) -> Result<Option<String>, ValidationCode> {
 
 /// The matter the citizen comes about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::Type))]
+#[cfg_attr(feature = "ssr", sqlx(type_name = "text", rename_all = "snake_case"))]
 #[serde(rename_all = "snake_case")]
 pub enum Topic {
     /// Khiếu nại.
@@ -161,6 +163,16 @@ impl Topic {
             "denunciation" => Ok(Self::Denunciation),
             "petition" => Ok(Self::Petition),
             _ => Err(ValidationCode::InvalidChoice),
+        }
+    }
+
+    /// The matter in the reader's language.
+    pub fn label(self, locale: crate::i18n::Locale) -> &'static str {
+        use crate::i18n::td_string;
+        match self {
+            Self::Complaint => td_string!(locale, booking.topic_complaint),
+            Self::Denunciation => td_string!(locale, booking.topic_denunciation),
+            Self::Petition => td_string!(locale, booking.topic_petition),
         }
     }
 }

@@ -2,7 +2,7 @@
 //! picker, form fields with their hints and errors, status labels.
 
 use super::time::{date_vn, time_vn};
-use super::{BookingStatus, CalendarDay, DayState, SlotInfo};
+use super::{CalendarDay, DayState, SlotInfo};
 use crate::error::AppError;
 use crate::i18n::{td, td_string, Locale};
 use crate::locale::use_locale;
@@ -30,32 +30,6 @@ pub fn field_error(error: &Option<AppError>, field: &str) -> Option<String> {
         .as_ref()
         .and_then(|e| e.field_message(field))
         .map(str::to_owned)
-}
-
-/// A status in the reader's language.
-pub fn status_label(status: &str, locale: Locale) -> &'static str {
-    match status {
-        "requested" => td_string!(locale, status.requested),
-        "confirmed" => td_string!(locale, status.confirmed),
-        "checked_in" => td_string!(locale, status.checked_in),
-        "completed" => td_string!(locale, status.completed),
-        "rejected" => td_string!(locale, status.rejected),
-        "cancelled" => td_string!(locale, status.cancelled),
-        "no_show" => td_string!(locale, status.no_show),
-        _ => td_string!(locale, status.moved),
-    }
-}
-
-pub fn booking_status_key(status: BookingStatus) -> &'static str {
-    match status {
-        BookingStatus::Requested => "requested",
-        BookingStatus::Confirmed => "confirmed",
-        BookingStatus::CheckedIn => "checked_in",
-        BookingStatus::Completed => "completed",
-        BookingStatus::Rejected => "rejected",
-        BookingStatus::Cancelled => "cancelled",
-        BookingStatus::NoShow => "no_show",
-    }
 }
 
 /// `Thứ Ba, 01/12/2026` from `2026-12-01` and its weekday.

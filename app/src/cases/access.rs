@@ -18,7 +18,7 @@ pub(super) fn sees_identity(user: &StaffUser, row: &CaseRow) -> bool {
     confidentiality::sees_identity(
         user,
         &Matter {
-            denunciation: row.kind == CaseKind::Denunciation.as_str(),
+            denunciation: row.kind == CaseKind::Denunciation,
             office: row.office_id,
             handler: row.assigned_to,
         },

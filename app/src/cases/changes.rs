@@ -7,7 +7,7 @@ use super::form::{choice, nfc, note_field, parse_code};
 use super::notify::{self, row_locale};
 use super::reading::detail_of;
 use super::repo::{self, CaseRow};
-use super::timeline::{parse_status, step_label};
+use super::timeline::step_label;
 use super::{deadline, CaseDetail, CaseKind, CaseStatus, Complexity, TrackingCode};
 use crate::error::{AppError, ConflictReason, Fields, ValidationCode};
 use crate::i18n::Locale;
@@ -89,7 +89,7 @@ pub async fn update_status(
     let today = today_vn();
     let mut tx = state.pool.begin().await?;
     let row = locked(&mut tx, &user, &code).await?;
-    let (kind, from) = parse_status(&row)?;
+    let (kind, from) = (row.kind, row.status);
     if !from.can_become(to, kind) {
         return Err(invalid_transition());
     }
@@ -122,9 +122,9 @@ pub async fn update_status(
         &mut tx,
         row.id,
         &repo::State {
-            status: to.as_str(),
+            status: to,
             agency: &agency_now,
-            complexity: &row.complexity,
+            complexity: row.complexity,
             accepted_on,
             suspended_on,
             paused_days,
@@ -138,7 +138,7 @@ pub async fn update_status(
             case_id: row.id,
             actor: Some(user.id),
             event,
-            status: to.as_str(),
+            status: to,
             public: true,
             public_note: &public_note,
             internal_note: &internal_note,
@@ -199,7 +199,7 @@ pub async fn assign(code: String, officer: String) -> Result<CaseDetail, AppErro
             case_id: row.id,
             actor: Some(user.id),
             event: "assigned",
-            status: &row.status,
+            status: row.status,
             public: false,
             public_note: "",
             internal_note: &chosen.display_name,
@@ -260,7 +260,7 @@ pub async fn extend(
     let holidays = repo::holidays(&state.pool).await?;
     let mut tx = state.pool.begin().await?;
     let row = locked(&mut tx, &user, &code).await?;
-    let (kind, status) = parse_status(&row)?;
+    let (kind, status) = (row.kind, row.status);
     let mut extensions = repo::extensions(&mut tx, row.id).await?;
     let days = match kind {
         CaseKind::Denunciation => days.unwrap_or(0),
@@ -280,7 +280,7 @@ pub async fn extend(
     let before: Option<deadline::Due> =
         deadline::due(status, &clock(&row, kind, &extensions), &holidays);
     let mut next = row.clone();
-    next.complexity = complexity.as_str().to_owned();
+    next.complexity = complexity;
     extensions.push(i32::try_from(days).unwrap_or(0));
     let due = deadline::due(status, &clock(&next, kind, &extensions), &holidays);
     let added = match (&before, &due) {
@@ -297,9 +297,9 @@ pub async fn extend(
         &mut tx,
         row.id,
         &repo::State {
-            status: &row.status,
+            status: row.status,
             agency: &row.agency,
-            complexity: complexity.as_str(),
+            complexity,
             accepted_on: row.accepted_on,
             suspended_on: row.suspended_on,
             paused_days: row.paused_days,
@@ -313,7 +313,7 @@ pub async fn extend(
             case_id: row.id,
             actor: Some(user.id),
             event: "extended",
-            status: &row.status,
+            status: row.status,
             public: true,
             public_note: &reason,
             internal_note: "",

@@ -3,7 +3,7 @@
 
 use super::deadline::Clock;
 use super::repo::CaseRow;
-use super::{CaseKind, Complexity};
+use super::CaseKind;
 use chrono::{NaiveDate, Utc};
 use chrono_tz::Asia::Ho_Chi_Minh;
 
@@ -24,7 +24,7 @@ pub(super) fn clock(row: &CaseRow, kind: CaseKind, extensions: &[i32]) -> Clock 
         kind,
         received_on: row.received_on,
         accepted_on: row.accepted_on,
-        complexity: Complexity::parse(&row.complexity).unwrap_or(Complexity::Normal),
+        complexity: row.complexity,
         remote: row.remote_area,
         extensions: extensions
             .iter()

@@ -2,7 +2,9 @@
 //! days and those already overdue, soonest first. It names cases by code,
 //! kind and status only: never a citizen, so never a denouncer.
 
+use super::{CaseKind, CaseStatus};
 use crate::booking::notify::escape;
+use crate::i18n::Locale;
 use crate::ssr::mail::Message;
 use crate::ssr::outbox::{self, About, Queued};
 use crate::ssr::AppState;
@@ -24,8 +26,8 @@ struct Member {
 
 struct Due {
     code: String,
-    kind: String,
-    status: String,
+    kind: CaseKind,
+    status: CaseStatus,
     due_on: NaiveDate,
 }
 
@@ -83,7 +85,7 @@ async fn due_for<'e>(
     sqlx::query_as!(
         Due,
         r#"
-        SELECT c.code, c.kind, c.status, c.due_on AS "due_on!"
+        SELECT c.code, c.kind AS "kind: CaseKind", c.status AS "status: CaseStatus", c.due_on AS "due_on!"
         FROM cases c JOIN staff_offices so ON so.office_id = c.office_id
         WHERE so.staff_id = $1 AND c.due_on IS NOT NULL AND c.due_on <= $2::date + $3::int
         ORDER BY c.due_on, c.code
@@ -132,14 +134,6 @@ pub async fn render(
     )))
 }
 
-fn kind_vi(kind: &str) -> &'static str {
-    match kind {
-        "complaint" => "Khiếu nại",
-        "denunciation" => "Tố cáo",
-        _ => "Kiến nghị, phản ánh",
-    }
-}
-
 fn message(member: &Member, due: &[Due], public_url: &str, today: NaiveDate) -> Message {
     let overdue = due.iter().filter(|d| d.due_on < today).count();
     let subject = format!(
@@ -166,12 +160,10 @@ fn message(member: &Member, due: &[Due], public_url: &str, today: NaiveDate) -> 
             0 => "hết hạn hôm nay".to_owned(),
             n => format!("còn {n} ngày"),
         };
-        let status = super::CaseStatus::parse(&d.status)
-            .map(|s| super::status_text(s, crate::i18n::Locale::vi))
-            .unwrap_or_default();
+        let status = d.status.label(Locale::vi);
         let line = format!(
             "{code} · {} · {status} · hạn {} ({when})",
-            kind_vi(&d.kind),
+            d.kind.label(Locale::vi),
             d.due_on.format("%d/%m/%Y")
         );
         let url = format!("{public_url}/staff/cases/view?code={}", d.code);

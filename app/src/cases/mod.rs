@@ -35,7 +35,6 @@ mod tracking;
 pub use status::{CaseKind, CaseStatus, Channel, Complexity};
 
 use crate::error::AppError;
-use crate::i18n::{td_string, Locale};
 use crate::staff::OfficeChoice;
 use leptos::prelude::*;
 use leptos::server_fn::codec::GetUrl;
@@ -44,24 +43,6 @@ use serde::{Deserialize, Serialize};
 /// A case's tracking code: the same alphabet, length and entropy as a
 /// booking code, so the same reading and typing rules apply.
 pub use crate::booking::BookingCode as TrackingCode;
-
-/// A status in the reader's language.
-pub fn status_text(status: CaseStatus, locale: Locale) -> &'static str {
-    use CaseStatus::*;
-    match status {
-        Received => td_string!(locale, case_status.received),
-        UnderReview => td_string!(locale, case_status.under_review),
-        Accepted => td_string!(locale, case_status.accepted),
-        NotAccepted => td_string!(locale, case_status.not_accepted),
-        Transferred => td_string!(locale, case_status.transferred),
-        Guided => td_string!(locale, case_status.guided),
-        Verifying => td_string!(locale, case_status.verifying),
-        Suspended => td_string!(locale, case_status.suspended),
-        Concluded => td_string!(locale, case_status.concluded),
-        Closed => td_string!(locale, case_status.closed),
-        Withdrawn => td_string!(locale, case_status.withdrawn),
-    }
-}
 
 /// One public step of a case.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

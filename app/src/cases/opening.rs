@@ -7,10 +7,8 @@ use super::form::{choice, flag, kind_field, nfc, received_field};
 use super::notify;
 use super::notify::row_locale;
 use super::repo;
-use super::{
-    deadline, status_text, CaseCreated, CaseKind, CaseStatus, Channel, Complexity, TrackingCode,
-};
-use crate::booking::{validate, BookingCode};
+use super::{deadline, CaseCreated, CaseKind, CaseStatus, Channel, Complexity, TrackingCode};
+use crate::booking::{validate, BookingCode, BookingStatus};
 use crate::error::{AppError, ConflictReason, Fields, ValidationCode};
 use crate::i18n::Locale;
 use crate::locale::use_locale;
@@ -93,9 +91,9 @@ pub async fn create(form: NewCaseForm) -> Result<CaseCreated, AppError> {
         let code = TrackingCode::random();
         let new = repo::NewCase {
             code: code.as_str(),
-            kind: opening.kind.as_str(),
+            kind: opening.kind,
             summary: &opening.summary,
-            channel: opening.channel.as_str(),
+            channel: opening.channel,
             received_on: opening.received_on,
             office_id: opening.office_id,
             booking_id: opening.booking_id,
@@ -143,7 +141,7 @@ pub async fn create(form: NewCaseForm) -> Result<CaseCreated, AppError> {
         let row = repo::lock(&mut tx, code.as_str())
             .await?
             .ok_or(AppError::Internal)?;
-        let label = status_text(CaseStatus::Received, row_locale(&row));
+        let label = CaseStatus::Received.label(row_locale(&row));
         notify::queue_update(&mut tx, &row, label, "", due).await?;
     }
     tx.commit().await?;
@@ -186,7 +184,10 @@ async fn from_booking(
         return Ok(Err(existing));
     }
     // A case follows a reception that took place.
-    if !matches!(booking.status.as_str(), "checked_in" | "completed") {
+    if !matches!(
+        booking.status,
+        BookingStatus::CheckedIn | BookingStatus::Completed
+    ) {
         return Err(AppError::Conflict {
             reason: ConflictReason::InvalidTransition,
         });
@@ -195,9 +196,7 @@ async fn from_booking(
     Ok(Ok(Opening {
         office_id: booking.office_id,
         booking_id: Some(booking.id),
-        kind: kind
-            .or_else(|| CaseKind::parse(&booking.topic))
-            .unwrap_or(CaseKind::Petition),
+        kind: kind.unwrap_or(booking.topic.into()),
         summary: summary.unwrap_or(contact.summary),
         channel: Channel::Reception,
         received_on: contact.received_on,

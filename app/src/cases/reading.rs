@@ -5,10 +5,9 @@ use super::access::{audit_identity, contact, sees_identity};
 use super::clock::{clock, standing, today_vn, ymd};
 use super::form::{flag, parse_code};
 use super::repo::{self, CaseRow};
-use super::timeline::{agency, parse_status, step_label};
+use super::timeline::{agency, step_label};
 use super::{
-    deadline, status_text, CaseDetail, CaseKind, CaseList, CaseStatus, CaseSummary, Channel,
-    Complexity, OfficerChoice, StaffEvent,
+    deadline, CaseDetail, CaseKind, CaseList, CaseStatus, CaseSummary, OfficerChoice, StaffEvent,
 };
 use crate::booking::service::rfc3339;
 use crate::error::{AppError, ValidationCode};
@@ -21,14 +20,13 @@ use crate::staff::service::office_choice;
 use chrono::NaiveDate;
 
 fn summary_of(row: &CaseRow, user: &StaffUser, locale: Locale, today: NaiveDate) -> CaseSummary {
-    let kind = CaseKind::parse(&row.kind).unwrap_or(CaseKind::Petition);
-    let status = CaseStatus::parse(&row.status).unwrap_or(CaseStatus::Received);
+    let (kind, status) = (row.kind, row.status);
     let (days_left, overdue) = standing(row.due_on, today);
     CaseSummary {
         code: row.code.clone(),
         kind,
         status,
-        status_label: status_text(status, locale).to_owned(),
+        status_label: status.label(locale).to_owned(),
         office: match (locale, &row.office_name_en) {
             (Locale::en, Some(en)) => en.clone(),
             _ => row.office_name_vi.clone(),
@@ -89,7 +87,7 @@ pub async fn list_for(
     .await?;
     let shown: Vec<&CaseRow> = rows
         .iter()
-        .filter(|r| r.kind == CaseKind::Denunciation.as_str() && sees_identity(user, r))
+        .filter(|r| r.kind == CaseKind::Denunciation && sees_identity(user, r))
         .collect();
     audit_identity(state, user, &shown, via).await?;
     Ok(CaseList {
@@ -110,7 +108,7 @@ pub(super) async fn detail_of(
     user: &StaffUser,
     locale: Locale,
 ) -> Result<CaseDetail, AppError> {
-    let (kind, status) = parse_status(row)?;
+    let (kind, status) = (row.kind, row.status);
     let visible = sees_identity(user, row);
     if visible && kind == CaseKind::Denunciation {
         audit_identity(state, user, &[row], "case").await?;
@@ -144,14 +142,14 @@ pub(super) async fn detail_of(
         code: row.code.clone(),
         kind,
         status,
-        status_label: status_text(status, locale).to_owned(),
+        status_label: status.label(locale).to_owned(),
         // A denunciation's own words can name the denouncer: sealed with them.
         summary: if visible {
             row.summary.clone()
         } else {
             td_string!(locale, cases.confidential).to_owned()
         },
-        channel: Channel::parse(&row.channel).unwrap_or(Channel::Reception),
+        channel: row.channel,
         received_on: ymd(row.received_on),
         office: match (locale, &row.office_name_en) {
             (Locale::en, Some(en)) => en.clone(),
@@ -162,7 +160,7 @@ pub(super) async fn detail_of(
         booking_code: row.booking_code.clone().filter(|_| visible),
         agency: agency(row),
         assigned,
-        complexity: Complexity::parse(&row.complexity).unwrap_or(Complexity::Normal),
+        complexity: row.complexity,
         remote_area: row.remote_area,
         due_on: row.due_on.map(ymd),
         due_rule: due.map(|d| d.cite.to_owned()),
@@ -172,9 +170,9 @@ pub(super) async fn detail_of(
         notify: row.notify,
         timeline: events
             .iter()
-            .filter_map(|e| {
-                let status = CaseStatus::parse(&e.status)?;
-                Some(StaffEvent {
+            .map(|e| {
+                let status = e.status;
+                StaffEvent {
                     at: rfc3339(e.at),
                     actor: e.actor_name.clone(),
                     event: e.event.clone(),
@@ -185,7 +183,7 @@ pub(super) async fn detail_of(
                     internal_note: e.internal_note.clone(),
                     extension_days: e.extension_days,
                     due_on: e.due_on.map(ymd),
-                })
+                }
             })
             .collect(),
         next: if can_manage {

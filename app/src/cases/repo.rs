@@ -1,7 +1,9 @@
 //! Every SQL statement about cases.
 
 use super::deadline::Holidays;
+use super::{CaseKind, CaseStatus, Channel, Complexity};
 use crate::booking::repo::{new_token, token_hash};
+use crate::booking::{BookingStatus, Topic};
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::{PgPool, Postgres, Transaction};
 use uuid::Uuid;
@@ -11,9 +13,9 @@ use uuid::Uuid;
 pub struct CaseRow {
     pub id: Uuid,
     pub code: String,
-    pub kind: String,
+    pub kind: CaseKind,
     pub summary: String,
-    pub channel: String,
+    pub channel: Channel,
     pub received_on: NaiveDate,
     pub office_id: Uuid,
     pub office_name_vi: String,
@@ -22,8 +24,8 @@ pub struct CaseRow {
     pub agency: String,
     pub assigned_to: Option<Uuid>,
     pub assigned_name: Option<String>,
-    pub status: String,
-    pub complexity: String,
+    pub status: CaseStatus,
+    pub complexity: Complexity,
     pub remote_area: bool,
     pub accepted_on: Option<NaiveDate>,
     pub suspended_on: Option<NaiveDate>,
@@ -42,10 +44,12 @@ macro_rules! select_case {
         sqlx::query_as!(
             CaseRow,
             r#"
-            SELECT c.id, c.code, c.kind, c.summary, c.channel, c.received_on, c.office_id,
+            SELECT c.id, c.code, c.kind AS "kind: CaseKind", c.summary, c.channel AS "channel: Channel",
+                   c.received_on, c.office_id,
                    o.name_vi AS office_name_vi, o.name_en AS office_name_en,
                    b.code AS "booking_code?", c.agency, c.assigned_to,
-                   a.display_name AS "assigned_name?", c.status, c.complexity, c.remote_area,
+                   a.display_name AS "assigned_name?", c.status AS "status: CaseStatus",
+                   c.complexity AS "complexity: Complexity", c.remote_area,
                    c.accepted_on, c.suspended_on, c.paused_days, c.due_on, c.full_name,
                    c.citizen_id, c.phone, c.email, c.notify, c.locale
             FROM cases c
@@ -121,8 +125,8 @@ pub async fn holidays(pool: &PgPool) -> Result<Holidays, sqlx::Error> {
 pub struct BookingRef {
     pub id: Uuid,
     pub office_id: Uuid,
-    pub status: String,
-    pub topic: String,
+    pub status: BookingStatus,
+    pub topic: Topic,
     pub case_code: Option<String>,
 }
 
@@ -130,7 +134,8 @@ pub async fn booking_ref(pool: &PgPool, code: &str) -> Result<Option<BookingRef>
     sqlx::query_as!(
         BookingRef,
         r#"
-        SELECT b.id, b.office_id, b.status, b.topic, c.code AS "case_code?"
+        SELECT b.id, b.office_id, b.status AS "status: BookingStatus", b.topic AS "topic: Topic",
+               c.code AS "case_code?"
         FROM bookings b LEFT JOIN cases c ON c.booking_id = b.id
         WHERE b.code = $1
         "#,
@@ -143,9 +148,9 @@ pub async fn booking_ref(pool: &PgPool, code: &str) -> Result<Option<BookingRef>
 /// A case to write. The contact comes from the booking when there is one.
 pub struct NewCase<'a> {
     pub code: &'a str,
-    pub kind: &'a str,
+    pub kind: CaseKind,
     pub summary: &'a str,
-    pub channel: &'a str,
+    pub channel: Channel,
     pub received_on: NaiveDate,
     pub office_id: Uuid,
     pub booking_id: Option<Uuid>,
@@ -178,9 +183,9 @@ pub async fn insert(
         RETURNING id
         "#,
         new.code,
-        new.kind,
+        new.kind.as_str(),
         new.summary,
-        new.channel,
+        new.channel.as_str(),
         new.received_on,
         new.office_id,
         new.booking_id,
@@ -203,7 +208,7 @@ pub async fn insert(
                 case_id: id,
                 actor: Some(actor),
                 event: "opened",
-                status: "received",
+                status: CaseStatus::Received,
                 public: true,
                 public_note: "",
                 internal_note: "",
@@ -250,7 +255,7 @@ pub struct Event<'a> {
     pub case_id: Uuid,
     pub actor: Option<Uuid>,
     pub event: &'a str,
-    pub status: &'a str,
+    pub status: CaseStatus,
     pub public: bool,
     pub public_note: &'a str,
     pub internal_note: &'a str,
@@ -272,7 +277,7 @@ pub async fn add_event(
         e.case_id,
         e.actor,
         e.event,
-        e.status,
+        e.status.as_str(),
         e.public,
         e.public_note,
         e.internal_note,
@@ -289,7 +294,7 @@ pub struct EventRow {
     pub at: DateTime<Utc>,
     pub actor_name: Option<String>,
     pub event: String,
-    pub status: String,
+    pub status: CaseStatus,
     pub public: bool,
     pub public_note: String,
     pub internal_note: String,
@@ -306,7 +311,8 @@ pub async fn events(
     sqlx::query_as!(
         EventRow,
         r#"
-        SELECT e.at, a.display_name AS "actor_name?", e.event, e.status, e.public, e.public_note,
+        SELECT e.at, a.display_name AS "actor_name?", e.event, e.status AS "status: CaseStatus",
+               e.public, e.public_note,
                e.internal_note, e.extension_days, e.due_on
         FROM case_events e LEFT JOIN staff_accounts a ON a.id = e.actor_id
         WHERE e.case_id = $1 AND (e.public OR NOT $2)
@@ -334,9 +340,9 @@ pub async fn extensions(
 
 /// The case's new state after a change.
 pub struct State<'a> {
-    pub status: &'a str,
+    pub status: CaseStatus,
     pub agency: &'a str,
-    pub complexity: &'a str,
+    pub complexity: Complexity,
     pub accepted_on: Option<NaiveDate>,
     pub suspended_on: Option<NaiveDate>,
     pub paused_days: i32,
@@ -355,9 +361,9 @@ pub async fn save_state(
         WHERE id = $1
         "#,
         id,
-        s.status,
+        s.status.as_str(),
         s.agency,
-        s.complexity,
+        s.complexity.as_str(),
         s.accepted_on,
         s.suspended_on,
         s.paused_days,

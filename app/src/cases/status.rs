@@ -1,10 +1,13 @@
 //! What a case is and where it stands: its kind, its status and the status
 //! machine every change goes through (PRODUCT.md, "Case statuses").
 
+use crate::i18n::{td_string, Locale};
 use serde::{Deserialize, Serialize};
 
 /// What the citizen lodged.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::Type))]
+#[cfg_attr(feature = "ssr", sqlx(type_name = "text", rename_all = "snake_case"))]
 #[serde(rename_all = "snake_case")]
 pub enum CaseKind {
     /// Khiếu nại (Law on Complaints 02/2011/QH13).
@@ -35,10 +38,33 @@ impl CaseKind {
             Self::Petition => "petition",
         }
     }
+
+    /// The kind in the reader's language (the booking form's topic words).
+    pub fn label(self, locale: Locale) -> &'static str {
+        match self {
+            Self::Complaint => td_string!(locale, booking.topic_complaint),
+            Self::Denunciation => td_string!(locale, booking.topic_denunciation),
+            Self::Petition => td_string!(locale, booking.topic_petition),
+        }
+    }
+}
+
+/// A booking's topic is the kind of the case opened from it.
+impl From<crate::booking::Topic> for CaseKind {
+    fn from(topic: crate::booking::Topic) -> Self {
+        use crate::booking::Topic;
+        match topic {
+            Topic::Complaint => Self::Complaint,
+            Topic::Denunciation => Self::Denunciation,
+            Topic::Petition => Self::Petition,
+        }
+    }
 }
 
 /// Where a case stands. The machine names are the API's.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::Type))]
+#[cfg_attr(feature = "ssr", sqlx(type_name = "text", rename_all = "snake_case"))]
 #[serde(rename_all = "snake_case")]
 pub enum CaseStatus {
     Received,
@@ -89,6 +115,24 @@ impl CaseStatus {
         }
     }
 
+    /// The status in the reader's language.
+    pub fn label(self, locale: Locale) -> &'static str {
+        use CaseStatus::*;
+        match self {
+            Received => td_string!(locale, case_status.received),
+            UnderReview => td_string!(locale, case_status.under_review),
+            Accepted => td_string!(locale, case_status.accepted),
+            NotAccepted => td_string!(locale, case_status.not_accepted),
+            Transferred => td_string!(locale, case_status.transferred),
+            Guided => td_string!(locale, case_status.guided),
+            Verifying => td_string!(locale, case_status.verifying),
+            Suspended => td_string!(locale, case_status.suspended),
+            Concluded => td_string!(locale, case_status.concluded),
+            Closed => td_string!(locale, case_status.closed),
+            Withdrawn => td_string!(locale, case_status.withdrawn),
+        }
+    }
+
     /// Whether `self → to` is a legal step for a case of `kind`.
     ///
     /// received → under review → accepted / not accepted / transferred /
@@ -133,6 +177,8 @@ impl CaseStatus {
 /// How hard a case is, as the officer records it when extending its
 /// deadline (the laws give complicated cases more time).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::Type))]
+#[cfg_attr(feature = "ssr", sqlx(type_name = "text", rename_all = "snake_case"))]
 #[serde(rename_all = "snake_case")]
 pub enum Complexity {
     Normal,
@@ -161,6 +207,8 @@ impl Complexity {
 
 /// How a case reached the agency.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::Type))]
+#[cfg_attr(feature = "ssr", sqlx(type_name = "text", rename_all = "snake_case"))]
 #[serde(rename_all = "snake_case")]
 pub enum Channel {
     Reception,
@@ -185,6 +233,14 @@ impl Channel {
             Self::Reception => "reception",
             Self::Post => "post",
             Self::Portal => "portal",
+        }
+    }
+
+    pub fn label(self, locale: Locale) -> &'static str {
+        match self {
+            Self::Reception => td_string!(locale, cases.channel_reception),
+            Self::Post => td_string!(locale, cases.channel_post),
+            Self::Portal => td_string!(locale, cases.channel_portal),
         }
     }
 }

@@ -2,9 +2,8 @@
 
 use super::clock::dmy;
 use super::repo::{CaseRow, EventRow};
-use super::{status_text, CaseKind, CaseStatus, TimelineEntry};
+use super::{CaseStatus, TimelineEntry};
 use crate::booking::service::rfc3339;
-use crate::error::AppError;
 use crate::i18n::{td_string, Locale};
 use chrono::NaiveDate;
 
@@ -26,14 +25,7 @@ pub(super) fn step_label(
             None => td_string!(locale, case_status.extended).to_owned(),
         },
         "assigned" => td_string!(locale, case_status.assigned).to_owned(),
-        _ => status_text(status, locale).to_owned(),
-    }
-}
-
-pub(super) fn parse_status(row: &CaseRow) -> Result<(CaseKind, CaseStatus), AppError> {
-    match (CaseKind::parse(&row.kind), CaseStatus::parse(&row.status)) {
-        (Some(kind), Some(status)) => Ok((kind, status)),
-        _ => Err(AppError::Internal),
+        _ => status.label(locale).to_owned(),
     }
 }
 
@@ -41,15 +33,15 @@ pub(super) fn timeline(events: &[EventRow], locale: Locale) -> Vec<TimelineEntry
     events
         .iter()
         .filter(|e| e.public)
-        .filter_map(|e| {
-            let status = CaseStatus::parse(&e.status)?;
-            Some(TimelineEntry {
+        .map(|e| {
+            let status = e.status;
+            TimelineEntry {
                 at: rfc3339(e.at),
                 event: e.event.clone(),
                 status,
                 label: step_label(&e.event, status, e.due_on, locale),
                 note: e.public_note.clone(),
-            })
+            }
         })
         .collect()
 }

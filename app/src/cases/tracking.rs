@@ -6,8 +6,8 @@ use super::clock::{standing, today_vn, ymd};
 use super::form::flag;
 use super::notify::mask_email;
 use super::repo::{self, CaseRow};
-use super::timeline::{agency, parse_status, timeline};
-use super::{status_text, CaseLookup, CasePage, TrackingCode};
+use super::timeline::{agency, timeline};
+use super::{CaseLookup, CasePage, TrackingCode};
 use crate::booking::validate;
 use crate::error::{AppError, Fields, ValidationCode};
 use crate::i18n::Locale;
@@ -25,14 +25,14 @@ async fn public_view(
     row: &CaseRow,
     locale: Locale,
 ) -> Result<CaseLookup, AppError> {
-    let (kind, status) = parse_status(row)?;
+    let (kind, status) = (row.kind, row.status);
     let events = repo::events(&state.pool, row.id, true).await?;
     let (_, overdue) = standing(row.due_on, today_vn());
     Ok(CaseLookup {
         code: row.code.clone(),
         kind,
         status,
-        status_label: status_text(status, locale).to_owned(),
+        status_label: status.label(locale).to_owned(),
         agency: agency(row),
         received_at: ymd(row.received_on),
         due_at: row.due_on.map(ymd),

@@ -8,7 +8,7 @@ use crate::booking::view::{
 };
 use crate::booking::{load_booking_page, BookingPageData, CreateBooking, FormGuard, Topic};
 use crate::error::AppError;
-use crate::i18n::{td, td_string, Locale};
+use crate::i18n::{td, td_string};
 use crate::locale::use_locale;
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
@@ -125,7 +125,7 @@ fn BookingForm(data: BookingPageData) -> impl IntoView {
                                 view! {
                                     <div class="choice__item">
                                         <input type="radio" name="topic" id=id.clone() value=topic.as_str() checked=draft.topic == topic.as_str() />
-                                        <label for=id>{topic_label(topic, locale)}</label>
+                                        <label for=id>{topic.label(locale)}</label>
                                     </div>
                                 }
                             })
@@ -155,14 +155,6 @@ fn BookingForm(data: BookingPageData) -> impl IntoView {
                 </button>
             </form>
         </FormGuard>
-    }
-}
-
-pub fn topic_label(topic: Topic, locale: Locale) -> &'static str {
-    match topic {
-        Topic::Complaint => td_string!(locale, booking.topic_complaint),
-        Topic::Denunciation => td_string!(locale, booking.topic_denunciation),
-        Topic::Petition => td_string!(locale, booking.topic_petition),
     }
 }
 

@@ -2,11 +2,9 @@
 //! its private link (`?t=`): the ticket, cancel, move. Every form posts
 //! natively to the booking API and comes back here.
 
-use super::book::{topic_label, TextArea, TextField};
+use super::book::{TextArea, TextField};
 use crate::booking::time::{date_vn, time_vn};
-use crate::booking::view::{
-    booking_status_key, field_error, form_error, status_label, Calendar, ErrorSummary, SlotPicker,
-};
+use crate::booking::view::{field_error, form_error, Calendar, ErrorSummary, SlotPicker};
 use crate::booking::{
     load_manage_page, BookingCode, BookingStatus, CancelBooking, FormGuard, LookupBooking,
     ManagePageData, RescheduleBooking,
@@ -96,7 +94,7 @@ fn Ticket(data: ManagePageData, token: String) -> impl IntoView {
     let code = BookingCode::parse(&b.code)
         .map(|c| c.display())
         .unwrap_or_else(|_| b.code.clone());
-    let status_key = booking_status_key(b.status);
+    let status_key = b.status.as_str();
     let when = format!(
         "{}, {}–{}",
         date_vn(&b.starts_at),
@@ -115,7 +113,7 @@ fn Ticket(data: ManagePageData, token: String) -> impl IntoView {
             view! {
                 <li>
                     <time datetime=h.at.clone()>{format!("{} {}", date_vn(&h.at), time_vn(&h.at))}</time>
-                    " – "{status_label(&h.status, locale)}
+                    " – "{h.status.label(locale)}
                 </li>
             }
         })
@@ -173,7 +171,7 @@ fn Ticket(data: ManagePageData, token: String) -> impl IntoView {
                     <p class="ticket__code" data-code=b.code.clone()>{code}</p>
                     <p class=format!("status status--{status_key}")>
                         <span class="visually-hidden">{td!(locale, manage.status)}": "</span>
-                        {status_label(status_key, locale)}
+                        {b.status.label(locale)}
                     </p>
                 </div>
                 <div class="ticket__qr" role="img" aria-label=qr_label inner_html=data.qr_svg></div>
@@ -187,7 +185,7 @@ fn Ticket(data: ManagePageData, token: String) -> impl IntoView {
                 <dt>{td!(locale, manage.address)}</dt>
                 <dd>{b.office.address.clone()}</dd>
                 <dt>{td!(locale, manage.name)}</dt>
-                <dd>{b.full_name.clone()}" · "{topic_label(b.topic, locale)}</dd>
+                <dd>{b.full_name.clone()}" · "{b.topic.label(locale)}</dd>
                 <dt>{td!(locale, manage.bring)}</dt>
                 <dd>{td!(locale, manage.bring_text)}</dd>
             </dl>

@@ -10,7 +10,7 @@ use crate::booking::view::{field_error, form_error, ErrorSummary};
 use crate::cases::{
     load_case_page, CaseNotify, CasePage, ConfirmCaseEmail, LookupCase, TrackingCode,
 };
-use crate::i18n::{td, td_string, Locale};
+use crate::i18n::{td, td_string};
 use crate::locale::use_locale;
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
@@ -115,15 +115,6 @@ fn TrackForm(expired: bool) -> impl IntoView {
     .into_any()
 }
 
-fn kind_label(kind: crate::cases::CaseKind, locale: Locale) -> &'static str {
-    use crate::cases::CaseKind::*;
-    match kind {
-        Complaint => td_string!(locale, booking.topic_complaint),
-        Denunciation => td_string!(locale, booking.topic_denunciation),
-        Petition => td_string!(locale, booking.topic_petition),
-    }
-}
-
 #[component]
 fn CaseView(page: CasePage, token: String, saved: Option<Saved>) -> impl IntoView {
     let locale = use_locale();
@@ -199,7 +190,7 @@ fn CaseView(page: CasePage, token: String, saved: Option<Saved>) -> impl IntoVie
             </p>
             <dl class="ticket__facts">
                 <dt>{td!(locale, track.kind)}</dt>
-                <dd>{kind_label(c.kind, locale)}</dd>
+                <dd>{c.kind.label(locale)}</dd>
                 <dt>{td!(locale, track.agency)}</dt>
                 <dd>{c.agency.clone()}</dd>
                 <dt>{td!(locale, track.received)}</dt>

@@ -5,11 +5,9 @@
 use super::service::report_for;
 use super::Bar;
 use crate::booking::time::date_vn;
-use crate::booking::Topic;
 use crate::cases::reading::list_for;
 use crate::error::AppError;
 use crate::i18n::{td_string, Locale};
-use crate::pages::book::topic_label;
 use crate::ssr::AppState;
 use crate::staff::auth::{Permission, StaffUser};
 
@@ -145,11 +143,7 @@ pub async fn cases(
     for c in list.cases {
         rows.push(vec![
             c.code,
-            topic_label(
-                Topic::parse(c.kind.as_str()).unwrap_or(Topic::Petition),
-                locale,
-            )
-            .to_owned(),
+            c.kind.label(locale).to_owned(),
             c.citizen,
             c.status_label,
             c.office,

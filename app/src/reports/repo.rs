@@ -1,5 +1,7 @@
 //! The report's SQL: counts grouped in the database, labelled in Rust.
 
+use crate::booking::{BookingStatus, Topic};
+use crate::cases::{CaseKind, CaseStatus};
 use chrono::NaiveDate;
 use sqlx::PgPool;
 use uuid::Uuid;
@@ -7,8 +9,8 @@ use uuid::Uuid;
 /// Bookings of one office, topic and status whose slot is in the period.
 pub struct BookingGroup {
     pub office: String,
-    pub topic: String,
-    pub status: String,
+    pub topic: Topic,
+    pub status: BookingStatus,
     pub n: i64,
 }
 
@@ -21,7 +23,8 @@ pub async fn bookings(
     sqlx::query_as!(
         BookingGroup,
         r#"
-        SELECT o.slug AS office, b.topic, b.status, count(*) AS "n!"
+        SELECT o.slug AS office, b.topic AS "topic: Topic", b.status AS "status: BookingStatus",
+               count(*) AS "n!"
         FROM bookings b
         JOIN slots s ON s.id = b.slot_id
         JOIN offices o ON o.id = b.office_id
@@ -42,8 +45,8 @@ pub async fn bookings(
 /// them in the period.
 pub struct CaseGroup {
     pub office: String,
-    pub kind: String,
-    pub status: String,
+    pub kind: CaseKind,
+    pub status: CaseStatus,
     pub received: i64,
     pub accepted: i64,
     pub concluded: i64,
@@ -60,7 +63,7 @@ pub async fn cases(
     sqlx::query_as!(
         CaseGroup,
         r#"
-        SELECT o.slug AS office, c.kind, c.status,
+        SELECT o.slug AS office, c.kind AS "kind: CaseKind", c.status AS "status: CaseStatus",
                count(*) FILTER (WHERE c.received_on BETWEEN $2 AND $3) AS "received!",
                count(*) FILTER (WHERE c.accepted_on BETWEEN $2 AND $3) AS "accepted!",
                count(*) FILTER (WHERE EXISTS (

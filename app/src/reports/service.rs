@@ -3,13 +3,11 @@
 
 use super::repo::{self, BookingGroup, CaseGroup};
 use super::{Bar, Report, Totals};
-use crate::booking::view::status_label;
-use crate::booking::Topic;
-use crate::cases::{status_text, CaseStatus};
+use crate::booking::{BookingStatus, Topic};
+use crate::cases::{CaseKind, CaseStatus};
 use crate::error::{AppError, Fields, ValidationCode};
 use crate::i18n::Locale;
 use crate::locale::use_locale;
-use crate::pages::book::topic_label;
 use crate::ssr::{app_state, AppState};
 use crate::staff::auth::{self, Permission, StaffUser};
 use crate::staff::desk::{self, OfficeRow};
@@ -17,14 +15,15 @@ use crate::staff::service::office_choice;
 use chrono::{Datelike, NaiveDate, Utc};
 use chrono_tz::Asia::Ho_Chi_Minh;
 
-const BOOKING_STATUSES: [&str; 7] = [
-    "requested",
-    "confirmed",
-    "checked_in",
-    "completed",
-    "no_show",
-    "cancelled",
-    "rejected",
+/// The report's order: the way through, then the ways out.
+const BOOKING_STATUSES: [BookingStatus; 7] = [
+    BookingStatus::Requested,
+    BookingStatus::Confirmed,
+    BookingStatus::CheckedIn,
+    BookingStatus::Completed,
+    BookingStatus::NoShow,
+    BookingStatus::Cancelled,
+    BookingStatus::Rejected,
 ];
 
 fn day(raw: &str, default: NaiveDate) -> Result<NaiveDate, ValidationCode> {
@@ -89,35 +88,35 @@ pub async fn report_for(
             .iter()
             .map(|t| Bar {
                 key: t.as_str().to_owned(),
-                label: topic_label(*t, locale).to_owned(),
-                value: sum(&bookings, |g| g.topic == t.as_str()),
+                label: t.label(locale).to_owned(),
+                value: sum(&bookings, |g| g.topic == *t),
             })
             .collect(),
         bookings_by_status: BOOKING_STATUSES
             .iter()
             .map(|s| Bar {
-                key: (*s).to_owned(),
-                label: status_label(s, locale).to_owned(),
+                key: s.as_str().to_owned(),
+                label: s.label(locale).to_owned(),
                 value: sum(&bookings, |g| g.status == *s),
             })
             .collect(),
         cases_by_office: by_office(&scope, locale, |slug| {
             received(&cases, |g| g.office == slug)
         }),
-        cases_by_kind: Topic::ALL
+        cases_by_kind: CaseKind::ALL
             .iter()
-            .map(|t| Bar {
-                key: t.as_str().to_owned(),
-                label: topic_label(*t, locale).to_owned(),
-                value: received(&cases, |g| g.kind == t.as_str()),
+            .map(|k| Bar {
+                key: k.as_str().to_owned(),
+                label: k.label(locale).to_owned(),
+                value: received(&cases, |g| g.kind == *k),
             })
             .collect(),
         cases_by_status: CaseStatus::ALL
             .iter()
             .map(|s| Bar {
                 key: s.as_str().to_owned(),
-                label: status_text(*s, locale).to_owned(),
-                value: received(&cases, |g| g.status == s.as_str()),
+                label: s.label(locale).to_owned(),
+                value: received(&cases, |g| g.status == *s),
             })
             .collect(),
     })
@@ -146,9 +145,12 @@ fn totals(bookings: &[BookingGroup], cases: &[CaseGroup]) -> Totals {
     Totals {
         bookings: sum(bookings, |_| true),
         attended: sum(bookings, |g| {
-            matches!(g.status.as_str(), "checked_in" | "completed")
+            matches!(
+                g.status,
+                BookingStatus::CheckedIn | BookingStatus::Completed
+            )
         }),
-        no_shows: sum(bookings, |g| g.status == "no_show"),
+        no_shows: sum(bookings, |g| g.status == BookingStatus::NoShow),
         cases_received: cases.iter().map(|g| g.received).sum(),
         cases_accepted: cases.iter().map(|g| g.accepted).sum(),
         cases_concluded: cases.iter().map(|g| g.concluded).sum(),

@@ -123,7 +123,7 @@ struct AccountRow {
     id: Uuid,
     email: String,
     display_name: String,
-    role: String,
+    role: Role,
     password_hash: String,
     privileges_epoch: i64,
     is_demo: bool,
@@ -131,23 +131,19 @@ struct AccountRow {
 }
 
 impl AccountRow {
-    fn into_user(self) -> Option<StaffUser> {
-        let Some(role) = Role::parse(&self.role) else {
-            tracing::error!(role = %self.role, "a staff account has an unknown role");
-            return None;
-        };
+    fn into_user(self) -> StaffUser {
         let mut digest = Sha256::new();
         digest.update(self.password_hash.as_bytes());
         digest.update(b"\0");
         digest.update(self.privileges_epoch.to_be_bytes());
-        Some(StaffUser {
+        StaffUser {
             id: self.id,
             email: self.email,
             display_name: self.display_name,
-            role,
+            role: self.role,
             office_ids: self.office_ids,
             auth_hash: digest.finalize().to_vec(),
-        })
+        }
     }
 }
 
@@ -156,7 +152,7 @@ macro_rules! select_account {
         sqlx::query_as!(
             AccountRow,
             r#"
-            SELECT a.id, a.email, a.display_name, a.role, a.password_hash, a.privileges_epoch, a.is_demo,
+            SELECT a.id, a.email, a.display_name, a.role AS "role: Role", a.password_hash, a.privileges_epoch, a.is_demo,
                    coalesce(array_agg(so.office_id) FILTER (WHERE so.office_id IS NOT NULL), '{}') AS "office_ids!"
             FROM staff_accounts a
             LEFT JOIN staff_offices so ON so.staff_id = a.id
@@ -188,7 +184,7 @@ impl AuthnBackend for StaffBackend {
             )
             .await
             .map_err(BackendError::Hash)?;
-        Ok(row.filter(|_| matches).and_then(AccountRow::into_user))
+        Ok(row.filter(|_| matches).map(AccountRow::into_user))
     }
 
     async fn get_user(&self, id: &Uuid) -> Result<Option<StaffUser>, BackendError> {
@@ -196,7 +192,7 @@ impl AuthnBackend for StaffBackend {
             .fetch_optional(&self.pool)
             .await?
             .filter(|r| self.allow_demo || !r.is_demo)
-            .and_then(AccountRow::into_user))
+            .map(AccountRow::into_user))
     }
 }
 

@@ -4,9 +4,9 @@
 
 use super::audit::{self, Entry};
 use super::auth::StaffUser;
-use super::DeskAction;
 use crate::booking::notice::{self, MailKind};
 use crate::booking::repo::{self, BookingRow};
+use crate::booking::{BookingStatus, DeskAction, Topic};
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::PgPool;
 use uuid::Uuid;
@@ -22,11 +22,11 @@ pub struct DaySlotRow {
 
 pub struct DeskRow {
     pub code: String,
-    pub status: String,
+    pub status: BookingStatus,
     pub full_name: String,
     pub party_size: i16,
     pub representatives: Vec<String>,
-    pub topic: String,
+    pub topic: Topic,
     pub summary: String,
     pub needs: String,
     pub interpreter: bool,
@@ -74,7 +74,8 @@ pub async fn day_bookings(
     sqlx::query_as!(
         DeskRow,
         r#"
-        SELECT b.code, b.status, b.full_name, b.party_size, b.representatives, b.topic,
+        SELECT b.code, b.status AS "status: BookingStatus", b.full_name, b.party_size, b.representatives,
+               b.topic AS "topic: Topic",
                b.summary, b.needs, b.interpreter, (b.email IS NOT NULL) AS "email_given!",
                b.slot_id, b.created_at, b.walk_in,
                coalesce((SELECT array_agg(n.body ORDER BY n.at) FROM booking_notes n WHERE n.booking_id = b.id), '{}') AS "notes!",
@@ -127,8 +128,8 @@ pub enum DeskError {
     NotFound,
     #[error("not one of the member's offices")]
     OtherOffice,
-    #[error("status {0} does not allow this action")]
-    InvalidTransition(String),
+    #[error("status {0:?} does not allow this action")]
+    InvalidTransition(BookingStatus),
     #[error("check-in is only on the day of the appointment")]
     NotToday,
     #[error("a no-show only once the appointment has begun")]
@@ -150,7 +151,7 @@ pub async fn apply(
     let mut tx = pool.begin().await?;
     let current = sqlx::query!(
         r#"
-        SELECT b.id, b.office_id, b.slot_id, b.status,
+        SELECT b.id, b.office_id, b.slot_id, b.status AS "status: BookingStatus",
                (s.starts_at AT TIME ZONE 'Asia/Ho_Chi_Minh')::date
                    = (now() AT TIME ZONE 'Asia/Ho_Chi_Minh')::date AS "on_the_day!",
                s.starts_at <= now() AS "begun!"
@@ -166,7 +167,7 @@ pub async fn apply(
     if !user.serves(current.office_id) {
         return Err(DeskError::OtherOffice);
     }
-    if !action.allowed_from().contains(&current.status.as_str()) {
+    if !action.allowed_from(current.status) {
         return Err(DeskError::InvalidTransition(current.status));
     }
     // A citizen is received on the day of their appointment (Vietnam time),
@@ -186,7 +187,7 @@ pub async fn apply(
         WHERE id = $1
         "#,
         current.id,
-        to,
+        to.as_str(),
         reason,
     )
     .execute(&mut *tx)
@@ -203,7 +204,7 @@ pub async fn apply(
         &mut tx,
         current.id,
         &user.id.to_string(),
-        to,
+        to.into(),
         None,
         None,
         reason,

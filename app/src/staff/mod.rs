@@ -28,14 +28,19 @@ mod undelivered;
 #[cfg(feature = "ssr")]
 pub mod walk_in;
 
+#[cfg(feature = "ssr")]
+use crate::booking::DeskAction;
 use crate::booking::{BookingStatus, Topic};
 use crate::error::AppError;
+use crate::i18n::{td_string, Locale};
 use leptos::prelude::*;
 use leptos::server_fn::codec::GetUrl;
 use serde::{Deserialize, Serialize};
 
 /// What a staff account may do (PRODUCT.md, "What staff can do").
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::Type))]
+#[cfg_attr(feature = "ssr", sqlx(type_name = "text", rename_all = "snake_case"))]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
     Receptionist,
@@ -72,62 +77,14 @@ impl Role {
             Self::Admin => "admin",
         }
     }
-}
 
-/// A front-desk status change. The booking state machine: requested →
-/// confirmed → checked in → completed; a request can be rejected, a
-/// confirmed booking can end as a no-show.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum DeskAction {
-    Confirm,
-    Reject,
-    CheckIn,
-    NoShow,
-    Complete,
-    /// Staff cancel a request or a confirmed booking (with a reason).
-    Cancel,
-}
-
-impl DeskAction {
-    /// The statuses this action can start from.
-    pub fn allowed_from(self) -> &'static [&'static str] {
+    /// The role in the reader's language.
+    pub fn label(self, locale: Locale) -> &'static str {
         match self {
-            Self::Confirm | Self::Reject => &["requested"],
-            Self::CheckIn | Self::NoShow => &["confirmed"],
-            Self::Complete => &["checked_in"],
-            Self::Cancel => &["requested", "confirmed"],
-        }
-    }
-
-    pub fn resulting_status(self) -> &'static str {
-        match self {
-            Self::Confirm => "confirmed",
-            Self::Reject => "rejected",
-            Self::CheckIn => "checked_in",
-            Self::NoShow => "no_show",
-            Self::Complete => "completed",
-            Self::Cancel => "cancelled",
-        }
-    }
-
-    /// A rejected or cancelled booking gives its place back to the slot.
-    pub fn frees_place(self) -> bool {
-        matches!(self, Self::Reject | Self::Cancel)
-    }
-
-    /// Whether the citizen must be given a reason.
-    pub fn needs_reason(self) -> bool {
-        matches!(self, Self::Reject | Self::Cancel)
-    }
-
-    pub fn audit_name(self) -> &'static str {
-        match self {
-            Self::Confirm => "booking.confirm",
-            Self::Reject => "booking.reject",
-            Self::CheckIn => "booking.check_in",
-            Self::NoShow => "booking.no_show",
-            Self::Complete => "booking.complete",
-            Self::Cancel => "booking.cancel",
+            Self::Receptionist => td_string!(locale, staff.role_receptionist),
+            Self::Officer => td_string!(locale, staff.role_officer),
+            Self::Supervisor => td_string!(locale, staff.role_supervisor),
+            Self::Admin => td_string!(locale, staff.role_admin),
         }
     }
 }
@@ -486,31 +443,4 @@ pub async fn staff_audit(
         })
         .await,
     )
-}
-
-#[cfg(test)]
-mod tests {
-    use super::DeskAction::*;
-
-    #[test]
-    fn the_state_machine_only_moves_forward() {
-        assert_eq!(Confirm.allowed_from(), ["requested"]);
-        assert_eq!(Reject.allowed_from(), ["requested"]);
-        assert_eq!(CheckIn.allowed_from(), ["confirmed"]);
-        assert_eq!(NoShow.allowed_from(), ["confirmed"]);
-        assert_eq!(Complete.allowed_from(), ["checked_in"]);
-        for action in [Confirm, Reject, CheckIn, NoShow, Complete, Cancel] {
-            assert!(!action.allowed_from().contains(&action.resulting_status()));
-            for terminal in ["completed", "rejected", "cancelled", "no_show"] {
-                assert!(
-                    !action.allowed_from().contains(&terminal),
-                    "{action:?} from {terminal}"
-                );
-            }
-        }
-        assert!(Reject.frees_place() && Cancel.frees_place());
-        assert_eq!(Cancel.allowed_from(), ["requested", "confirmed"]);
-        assert!(Reject.needs_reason() && Cancel.needs_reason() && !Confirm.needs_reason());
-        assert!(!Confirm.frees_place() && !CheckIn.frees_place() && !NoShow.frees_place());
-    }
 }

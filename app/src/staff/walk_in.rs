@@ -6,7 +6,7 @@
 use super::audit::{self, Entry};
 use super::auth::StaffUser;
 use crate::booking::repo;
-use crate::booking::{BookingCode, Topic, CONSENT_VERSION};
+use crate::booking::{BookingCode, HistoryStep, Topic, CONSENT_VERSION};
 use chrono::{DateTime, Utc};
 use sqlx::PgPool;
 use uuid::Uuid;
@@ -99,7 +99,7 @@ pub async fn register(
         &mut tx,
         id,
         &user.id.to_string(),
-        "checked_in",
+        HistoryStep::CheckedIn,
         None,
         Some(slot),
         Some("walk-in"),

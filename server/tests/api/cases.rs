@@ -99,10 +99,9 @@ pub(crate) async fn move_to(
 }
 
 fn label(status: &str) -> &'static str {
-    app::cases::status_text(
-        app::cases::CaseStatus::parse(status).unwrap(),
-        app::i18n::Locale::vi,
-    )
+    app::cases::CaseStatus::parse(status)
+        .unwrap()
+        .label(app::i18n::Locale::vi)
 }
 
 async fn audit_of(pool: &PgPool, code: &str) -> Vec<String> {

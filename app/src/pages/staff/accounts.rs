@@ -16,10 +16,6 @@ use leptos::server_fn::ServerFn;
 use leptos_meta::{Meta, Title};
 use leptos_router::hooks::use_location;
 
-fn role_label(role: Role, locale: Locale) -> &'static str {
-    super::role_label(role, locale)
-}
-
 /// A labelled input with its error; ids are `{form}-{name}`.
 fn field(
     form: &str,
@@ -47,7 +43,7 @@ fn role_select(form: &str, current: Option<Role>, locale: Locale) -> impl IntoVi
     let options = Role::ALL
         .into_iter()
         .map(|r| {
-            view! { <option value=r.as_str() selected=current == Some(r)>{role_label(r, locale)}</option> }
+            view! { <option value=r.as_str() selected=current == Some(r)>{r.label(locale)}</option> }
         })
         .collect_view();
     view! {
@@ -185,7 +181,7 @@ fn AccountCard(account: AccountInfo, offices: Vec<OfficeChoice>) -> impl IntoVie
         <li>
             <article class="desk-card" aria-labelledby=format!("{form}-name")>
                 <h3 class="desk-card__name" id=format!("{form}-name")>{account.display_name.clone()}</h3>
-                <p>{account.email.clone()}" · "{role_label(account.role, locale)}" · "{status}
+                <p>{account.email.clone()}" · "{account.role.label(locale)}" · "{status}
                     {account.totp.then(|| view! { " · "{td!(locale, staff.account_totp)} })}</p>
                 <details class="desk-more">
                     <summary>{td!(locale, staff.account_edit)}<span class="visually-hidden">" "{account.email.clone()}</span></summary>

@@ -3,12 +3,10 @@
 
 use super::desk::pretty_code;
 use crate::booking::time::time_vn;
-use crate::booking::view::{booking_status_key, status_label};
 use crate::booking::BookingStatus;
 use crate::cases::StaffCreateCase;
 use crate::i18n::{td, td_string, Locale};
 use crate::locale::use_locale;
-use crate::pages::book::topic_label;
 use crate::staff::{
     DeskBooking, StaffCancel, StaffCheckIn, StaffComplete, StaffConfirm, StaffNoShow, StaffNote,
     StaffReject,
@@ -35,7 +33,7 @@ pub(super) fn BookingCard(
     let locale = use_locale();
     let b = booking;
     let id = format!("{prefix}-{}", b.code);
-    let status_key = booking_status_key(b.status);
+    let status_key = b.status.as_str();
     let code = pretty_code(&b.code);
     let when = format!("{}–{}", time_vn(&b.starts_at), time_vn(&b.ends_at));
     let reps = (!b.representatives.is_empty()).then(|| b.representatives.join(", "));
@@ -108,12 +106,12 @@ pub(super) fn BookingCard(
                     view! { <h4 class="desk-card__name" id=heading_id>{name}</h4> }.into_any()
                 }
             }
-            <p class=format!("status status--{status_key}")>{status_label(status_key, locale)}</p>
+            <p class=format!("status status--{status_key}")>{b.status.label(locale)}</p>
             {b.walk_in.then(|| view! { " "<p class="status walk-in-badge">{td!(locale, staff.walk_in_badge)}</p> })}
             <dl class="desk-card__facts">
                 <div><dt>{td!(locale, staff.code)}</dt><dd class="desk-card__code">{code}</dd></div>
                 {show_time.then(|| view! { <div><dt>{td!(locale, staff.time)}</dt><dd>{when.clone()}</dd></div> })}
-                <div><dt>{td!(locale, staff.summary)}</dt><dd>{topic_label(b.topic, locale)}": "{b.summary.clone()}</dd></div>
+                <div><dt>{td!(locale, staff.summary)}</dt><dd>{b.topic.label(locale)}": "{b.summary.clone()}</dd></div>
                 <div><dt>{td!(locale, staff.party)}</dt><dd>{b.party_size}</dd></div>
                 {reps.map(|r| view! { <div><dt>{td!(locale, staff.representatives)}</dt><dd>{r}</dd></div> })}
                 {b.interpreter.then(|| view! { <div><dt>{td!(locale, staff.needs)}</dt><dd>{td!(locale, staff.interpreter)}</dd></div> })}

@@ -3,13 +3,13 @@
 //! whole timeline with internal notes, and the forms to move it on, assign
 //! it and extend its deadline.
 
-use super::cases::{channel_label, days_left, kind_label, pretty};
+use super::cases::{days_left, pretty};
 use super::{SignInNeeded, StaffBar};
 use crate::booking::time::{date_vn, time_vn};
 use crate::booking::view::{field_error, form_error, ErrorSummary};
 use crate::cases::{
-    staff_case, status_text, CaseDetail, CaseKind, CaseStatus, Complexity, StaffAssignCase,
-    StaffExtendCase, StaffUpdateCaseStatus,
+    staff_case, CaseDetail, CaseKind, CaseStatus, Complexity, StaffAssignCase, StaffExtendCase,
+    StaffUpdateCaseStatus,
 };
 use crate::error::AppError;
 use crate::i18n::{td, td_string};
@@ -74,7 +74,7 @@ fn CaseFacts(case: CaseDetail, done: bool) -> impl IntoView {
         <p class=format!("status status--case-{}", c.status.as_str())>{c.status_label.clone()}</p>
         <dl class="ticket__facts">
             <dt>{td!(locale, cases.kind)}</dt>
-            <dd>{kind_label(c.kind, locale)}</dd>
+            <dd>{c.kind.label(locale)}</dd>
             <dt>{td!(locale, cases.due)}</dt>
             <dd class:overdue=c.overdue>
                 {match c.due_on.clone() {
@@ -88,7 +88,7 @@ fn CaseFacts(case: CaseDetail, done: bool) -> impl IntoView {
             <dt>{td!(locale, cases.assigned)}</dt>
             <dd>{c.assigned.clone().map(|a| a.name).unwrap_or_else(|| td_string!(locale, cases.unassigned).to_owned())}</dd>
             <dt>{td!(locale, cases.received)}</dt>
-            <dd>{format!("{} · {}", date_vn(&c.received_on), channel_label(c.channel, locale))}</dd>
+            <dd>{format!("{} · {}", date_vn(&c.received_on), c.channel.label(locale))}</dd>
             <dt>{td!(locale, staff.office)}</dt>
             <dd>{c.office.clone()}</dd>
             {c.booking_code.clone().map(|b| view! { <dt>{td!(locale, cases.booking)}</dt><dd>{b}</dd> })}
@@ -122,7 +122,7 @@ fn CaseActions(case: CaseDetail) -> impl IntoView {
     let options = case
         .next
         .iter()
-        .map(|s| view! { <option value=s.as_str()>{status_text(*s, locale)}</option> })
+        .map(|s| view! { <option value=s.as_str()>{s.label(locale)}</option> })
         .collect_view();
     let move_form = (!case.next.is_empty()).then(|| view! {
         <section class="card" aria-labelledby="status-heading">

@@ -18,22 +18,6 @@ use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
 use leptos_router::hooks::use_location;
 
-pub(super) fn kind_label(kind: CaseKind, locale: Locale) -> &'static str {
-    match kind {
-        CaseKind::Complaint => td_string!(locale, booking.topic_complaint),
-        CaseKind::Denunciation => td_string!(locale, booking.topic_denunciation),
-        CaseKind::Petition => td_string!(locale, booking.topic_petition),
-    }
-}
-
-pub(super) fn channel_label(channel: Channel, locale: Locale) -> &'static str {
-    match channel {
-        Channel::Reception => td_string!(locale, cases.channel_reception),
-        Channel::Post => td_string!(locale, cases.channel_post),
-        Channel::Portal => td_string!(locale, cases.channel_portal),
-    }
-}
-
 pub(super) fn pretty(code: &str) -> String {
     TrackingCode::parse(code)
         .map(|c| c.display())
@@ -106,7 +90,7 @@ fn CaseFilter(list: CaseList) -> impl IntoView {
         .map(|s| {
             view! {
                 <option value=s.as_str() selected=list.status == Some(*s)>
-                    {crate::cases::status_text(*s, locale)}
+                    {s.label(locale)}
                 </option>
             }
         })
@@ -151,7 +135,7 @@ fn CaseTable(list: CaseList) -> impl IntoView {
             view! {
                 <tr class:overdue=c.overdue>
                     <td><a href=href>{pretty(&c.code)}</a></td>
-                    <td>{kind_label(c.kind, locale)}</td>
+                    <td>{c.kind.label(locale)}</td>
                     <td>{c.citizen}</td>
                     <td>{c.status_label}</td>
                     <td>{c.due_on.as_deref().map(date_vn).unwrap_or_default()}</td>
@@ -202,11 +186,11 @@ fn NewCaseForm(list: CaseList) -> impl IntoView {
         .collect_view();
     let kinds = CaseKind::ALL
         .iter()
-        .map(|k| view! { <option value=k.as_str()>{kind_label(*k, locale)}</option> })
+        .map(|k| view! { <option value=k.as_str()>{k.label(locale)}</option> })
         .collect_view();
     let channels = [Channel::Post, Channel::Portal, Channel::Reception]
         .iter()
-        .map(|c| view! { <option value=c.as_str()>{channel_label(*c, locale)}</option> })
+        .map(|c| view! { <option value=c.as_str()>{c.label(locale)}</option> })
         .collect_view();
     view! {
         <details class="card" open=error.is_some()>

@@ -6,8 +6,8 @@ use super::booking_card::BookingCard;
 use super::walk_in::WalkInForm;
 use super::{SignInNeeded, StaffBar};
 use crate::booking::time::{date_vn, time_vn};
-use crate::booking::view::{field_error, form_error, status_label, ErrorSummary};
-use crate::booking::BookingCode;
+use crate::booking::view::{field_error, form_error, ErrorSummary};
+use crate::booking::{BookingCode, BookingStatus};
 use crate::error::AppError;
 use crate::i18n::{td, td_string, Locale};
 use crate::locale::use_locale;
@@ -73,19 +73,15 @@ pub(super) fn pretty_code(code: &str) -> String {
         .unwrap_or_else(|_| code.to_owned())
 }
 
-fn done_message(done: &str, code: &str, locale: Locale) -> String {
+/// What the desk just did, from the `done` the action redirected with (a
+/// status name, or `noted`); nothing for anything else in the address.
+fn done_message(done: &str, code: &str, locale: Locale) -> Option<String> {
     let code = pretty_code(code);
     if done == "noted" {
-        td_string!(locale, staff.done_noted, code = code).to_string()
-    } else {
-        td_string!(
-            locale,
-            staff.done,
-            code = code,
-            status = status_label(done, locale)
-        )
-        .to_string()
+        return Some(td_string!(locale, staff.done_noted, code = code).to_string());
     }
+    let status = BookingStatus::parse(done)?.label(locale);
+    Some(td_string!(locale, staff.done, code = code, status = status).to_string())
 }
 
 #[component]
@@ -97,7 +93,7 @@ fn Desk(
 ) -> impl IntoView {
     let locale = use_locale();
     let flash = match (done, done_code, slot_done.as_deref()) {
-        (Some(done), Some(code), _) => Some(done_message(&done, &code, locale)),
+        (Some(done), Some(code), _) => done_message(&done, &code, locale),
         (_, _, Some("blocked")) => Some(td_string!(locale, staff.slot_blocked).to_owned()),
         (_, _, Some("unblocked")) => Some(td_string!(locale, staff.slot_unblocked).to_owned()),
         (_, _, Some("capacity")) => Some(td_string!(locale, staff.slot_capacity).to_owned()),

@@ -27,27 +27,18 @@ pub use schedule::SchedulePage;
 pub use second_factor::{CodePage, EnrollPage, RecoveryCodesPage};
 pub use sign_in::SignInPage;
 
-use crate::i18n::{td, td_string, Locale};
+use crate::i18n::{td, td_string};
 use crate::locale::use_locale;
 use crate::staff::{Role, StaffLogout, StaffProfile};
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use leptos_meta::Meta;
 
-pub(super) fn role_label(role: Role, locale: Locale) -> &'static str {
-    match role {
-        Role::Receptionist => td_string!(locale, staff.role_receptionist),
-        Role::Officer => td_string!(locale, staff.role_officer),
-        Role::Supervisor => td_string!(locale, staff.role_supervisor),
-        Role::Admin => td_string!(locale, staff.role_admin),
-    }
-}
-
 /// Who is signed in, the console's sections and the sign-out button.
 #[component]
 fn StaffBar(me: StaffProfile) -> impl IntoView {
     let locale = use_locale();
-    let role = role_label(me.role, locale);
+    let role = me.role.label(locale);
     let admin = me.role == Role::Admin;
     let schedules = me.role != Role::Receptionist;
     view! {

@@ -6,7 +6,6 @@ use crate::booking::Topic;
 use crate::error::AppError;
 use crate::i18n::{td, td_string};
 use crate::locale::use_locale;
-use crate::pages::book::topic_label;
 use crate::staff::StaffWalkIn;
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
@@ -55,7 +54,7 @@ pub(super) fn WalkInForm(office: String, slots: Vec<String>, outside: bool) -> i
         outside.then(|| view! { <option value="now">{td!(locale, staff.walk_in_now)}</option> });
     let topics = [Topic::Complaint, Topic::Denunciation, Topic::Petition]
         .into_iter()
-        .map(|t| view! { <option value=t.as_str()>{topic_label(t, locale)}</option> })
+        .map(|t| view! { <option value=t.as_str()>{t.label(locale)}</option> })
         .collect_view();
     let e = |name: &str| field_error(&error, name);
     view! {

@@ -1,6 +1,7 @@
 //! SQL for staff accounts and their one-time password links.
 
 use super::password_link;
+use crate::staff::Role;
 use sha2::{Digest, Sha256};
 use sqlx::{PgPool, Postgres, Transaction};
 use uuid::Uuid;
@@ -9,7 +10,7 @@ pub struct AccountRow {
     pub id: Uuid,
     pub email: String,
     pub display_name: String,
-    pub role: String,
+    pub role: Role,
     pub active: bool,
     pub offices: Vec<String>,
     pub totp: bool,
@@ -20,7 +21,7 @@ macro_rules! select_accounts {
         sqlx::query_as!(
             AccountRow,
             r#"
-            SELECT a.id, a.email, a.display_name, a.role, a.active,
+            SELECT a.id, a.email, a.display_name, a.role AS "role: Role", a.active,
                    coalesce(array_agg(o.slug ORDER BY o.position, o.slug) FILTER (WHERE o.slug IS NOT NULL), '{}') AS "offices!",
                    (a.totp_secret IS NOT NULL) AS "totp!"
             FROM staff_accounts a

@@ -23,7 +23,7 @@ fn info(row: AccountRow) -> AccountInfo {
     AccountInfo {
         email: row.email,
         display_name: row.display_name,
-        role: Role::parse(&row.role).unwrap_or(Role::Receptionist),
+        role: row.role,
         active: row.active,
         offices: row.offices,
         totp: row.totp,
@@ -32,10 +32,6 @@ fn info(row: AccountRow) -> AccountInfo {
 
 fn role_of(raw: &str) -> Result<Role, ValidationCode> {
     Role::parse(raw.trim()).ok_or(ValidationCode::InvalidChoice)
-}
-
-fn role_str(role: Role) -> &'static str {
-    role.as_str()
 }
 
 /// A new password: long enough, not too long, typed the same twice.
@@ -207,7 +203,7 @@ pub async fn create(
     let new = NewAccount {
         email: &email,
         display_name: &name,
-        role: role_str(role),
+        role: role.as_str(),
         offices: &ids,
     };
     repo::create(&state.pool, &new).await.map_err(|e| match e {
@@ -222,7 +218,7 @@ pub async fn create(
         &user,
         "account.create",
         &email,
-        serde_json::json!({ "role": role_str(role), "offices": offices }),
+        serde_json::json!({ "role": role.as_str(), "offices": offices }),
     )
     .await?;
     back("created");
@@ -266,7 +262,7 @@ pub async fn update(
         });
     }
     reauthenticate(&state, &user, &password, locale).await?;
-    repo::update(&state.pool, &email, role_str(role), &ids, active)
+    repo::update(&state.pool, &email, role.as_str(), &ids, active)
         .await
         .map_err(|e| match e {
             AccountError::NotFound => AppError::NotFound,
@@ -279,7 +275,7 @@ pub async fn update(
         "account.update",
         &email,
         serde_json::json!({
-            "role": { "from": target.role, "to": role_str(role) },
+            "role": { "from": target.role, "to": role.as_str() },
             "offices": { "from": target.offices, "to": offices },
             "active": { "from": target.active, "to": active },
         }),

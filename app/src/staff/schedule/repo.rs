@@ -5,8 +5,8 @@
 //! to the slots before committing.
 
 use crate::booking::notice::{self, MailKind};
-use crate::booking::repo;
 use crate::booking::schedule::{apply_office, lock_office, slots_below_taken};
+use crate::booking::{repo, HistoryStep};
 use crate::staff::audit::{self, Entry};
 use crate::staff::auth::StaffUser;
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
@@ -363,7 +363,7 @@ pub async fn close_day(
             &mut tx,
             row.id,
             &actor,
-            "cancelled",
+            HistoryStep::Cancelled,
             None,
             None,
             Some(reason),
