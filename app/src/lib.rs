@@ -15,7 +15,6 @@ mod generated {
     include!(concat!(env!("OUT_DIR"), "/i18n/mod.rs"));
 }
 pub use generated::i18n;
-pub mod layout;
 pub mod locale;
 #[cfg(feature = "ssr")]
 pub mod mailing;
@@ -26,6 +25,8 @@ pub mod shell;
 #[cfg(feature = "ssr")]
 pub mod ssr;
 pub mod staff;
+pub mod time;
+pub mod ui;
 
 /// Entry point of the WebAssembly bundle: hydrates the islands on the page.
 #[cfg(feature = "hydrate")]

@@ -1,7 +1,6 @@
 //! The HTML document and the route table.
 
 use crate::i18n::td_string;
-use crate::layout::{Footer, Header};
 use crate::locale::use_locale;
 use crate::pages::{
     AccountsPage, AuditPage, BookingPage, CasePage, CasesPage, CodePage, ContactPage, DeskPage,
@@ -9,6 +8,7 @@ use crate::pages::{
     RecoveryCodesPage, ReportsPage, SchedulePage, SetPasswordPage, SignInPage, TrackEmailPage,
     TrackPage,
 };
+use crate::ui::{Footer, Header};
 use leptos::prelude::*;
 use leptos_i18n::Locale as _;
 use leptos_meta::{provide_meta_context, HashedStylesheet, Meta, MetaTags, Title};

@@ -2,32 +2,21 @@
 //! arriving within `REQUEST_TIMEOUT_SECS` (else 408), and an answer ready
 //! within the same again (else 503). Refusals carry the usual error JSON.
 
+use crate::json_error::error_response;
 use crate::unavailable;
 use app::error::AppError;
 use axum::{
     body::Body,
     extract::Request,
-    http::{header, HeaderValue, StatusCode},
+    http::{header, HeaderValue},
     middleware::Next,
-    response::{IntoResponse, Response},
+    response::Response,
 };
 use std::time::Duration;
 
 /// The largest request body any route takes. No endpoint documents more:
 /// the longest form (a booking) is a few kilobytes.
 pub const BODY_LIMIT: usize = 64 * 1024;
-
-/// An error answer in the JSON every API client already reads.
-pub fn error_response(error: &AppError) -> Response {
-    let status = StatusCode::from_u16(error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-    let body = serde_json::to_string(error).unwrap_or_else(|_| "{}".to_owned());
-    let mut response = (status, body).into_response();
-    response.headers_mut().insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("application/json"),
-    );
-    response
-}
 
 /// Reads the whole body, bounded in size and time, before any handler runs:
 /// a declared `Content-Length` over the limit is refused at once, a chunked

@@ -1,6 +1,6 @@
 //! Probes for load balancers and orchestrators.
 
-use crate::routes::ServerState;
+use crate::state::ServerState;
 use app::ssr::db;
 use axum::{extract::State, http::StatusCode};
 

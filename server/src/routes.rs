@@ -1,14 +1,15 @@
 //! The router: pages, server functions, assets and probes.
 
+use crate::state::ServerState;
 use crate::unavailable::Readiness;
-use crate::{assets, bounds, calendar, downloads, health, http_layers, sessions};
+use crate::{assets, calendar, downloads, health, http_layers, json_error, sessions};
 use app::error::AppError;
 use app::locale::negotiate;
 use app::shell::{shell, App};
 use app::ssr::AppState;
 use axum::{
     body::Body,
-    extract::{FromRef, State},
+    extract::State,
     http::{header, request::Parts, HeaderValue, Method, Request, StatusCode},
     response::{IntoResponse, Response},
     routing::{any, get},
@@ -16,26 +17,6 @@ use axum::{
 };
 use leptos::prelude::{provide_context, use_context, LeptosOptions};
 use leptos_axum::{generate_route_list, handle_server_fns_with_context, LeptosRoutes};
-
-/// What axum hands to handlers: leptos' options and the app's state.
-#[derive(Clone)]
-pub struct ServerState {
-    pub leptos: LeptosOptions,
-    pub app: AppState,
-    pub readiness: Readiness,
-}
-
-impl FromRef<ServerState> for LeptosOptions {
-    fn from_ref(state: &ServerState) -> Self {
-        state.leptos.clone()
-    }
-}
-
-impl FromRef<ServerState> for AppState {
-    fn from_ref(state: &ServerState) -> Self {
-        state.app.clone()
-    }
-}
 
 /// Builds the complete application router, ready to serve.
 pub fn router(app: AppState, leptos: LeptosOptions) -> Router {
@@ -103,10 +84,10 @@ fn provide_request_context(app: &AppState) {
 async fn server_fn_handler(State(state): State<ServerState>, request: Request<Body>) -> Response {
     let methods = server_fn_methods(request.uri().path());
     if methods.is_empty() {
-        return bounds::error_response(&AppError::NotFound);
+        return json_error::error_response(&AppError::NotFound);
     }
     if !methods.contains(request.method()) {
-        let mut response = bounds::error_response(&AppError::BadRequest);
+        let mut response = json_error::error_response(&AppError::BadRequest);
         *response.status_mut() = StatusCode::METHOD_NOT_ALLOWED;
         let allow = methods
             .iter()

@@ -3,7 +3,7 @@
 //! the database is out of reach, the server is still starting, or it is at
 //! its limit of work. Never a 500.
 
-use crate::bounds::error_response;
+use crate::json_error::error_response;
 use app::error::AppError;
 use axum::{
     extract::Request,
@@ -77,7 +77,7 @@ pub async fn page_for_503(request: Request, next: Next) -> Response {
         .get(header::RETRY_AFTER)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse().ok())
-        .unwrap_or(app::ssr::respond::OUTAGE_RETRY_SECS);
+        .unwrap_or(app::ssr::db_error::OUTAGE_RETRY_SECS);
     response(true, retry)
 }
 

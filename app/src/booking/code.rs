@@ -53,6 +53,13 @@ impl BookingCode {
     pub fn display(&self) -> String {
         format!("{}-{}-{}", &self.0[..4], &self.0[4..8], &self.0[8..])
     }
+
+    /// `raw` grouped for reading when it is a code, else as it is.
+    pub fn pretty(raw: &str) -> String {
+        Self::parse(raw)
+            .map(|c| c.display())
+            .unwrap_or_else(|_| raw.to_owned())
+    }
 }
 
 impl fmt::Display for BookingCode {

@@ -22,7 +22,6 @@ pub(crate) mod service;
 #[cfg(feature = "ssr")]
 pub mod slots;
 pub mod status;
-pub mod time;
 pub mod validate;
 pub mod view;
 pub use guard::FormGuard;

@@ -13,12 +13,11 @@ use crate::i18n::Locale;
 use crate::locale::use_locale;
 use crate::ssr::limits::{self, Limit};
 use crate::ssr::{app_state, client, respond::is_plain_form_post, AppState};
-use chrono::{DateTime, Datelike, NaiveDate, SecondsFormat, Utc};
-use chrono_tz::Asia::Ho_Chi_Minh;
+use crate::time::{rfc3339, today_vn};
+use chrono::{Datelike, NaiveDate, Utc};
 use unicode_normalization::UnicodeNormalization;
 
 const HOUR: i32 = 3600;
-const QUARTER: i32 = 900;
 
 /// The raw booking form, every field as the client sent it.
 pub struct BookingForm {
@@ -40,15 +39,6 @@ pub struct BookingForm {
 /// Collects per-field problems so a form shows all of them at once.
 fn nfc(text: String) -> String {
     text.nfc().collect()
-}
-
-pub fn rfc3339(at: DateTime<Utc>) -> String {
-    at.with_timezone(&Ho_Chi_Minh)
-        .to_rfc3339_opts(SecondsFormat::Secs, false)
-}
-
-fn today_vn() -> NaiveDate {
-    Utc::now().with_timezone(&Ho_Chi_Minh).date_naive()
 }
 
 fn slot_id(raw: &str) -> Result<i64, ValidationCode> {
@@ -257,7 +247,7 @@ async fn create_checked(form: BookingForm) -> Result<BookingCreated, AppError> {
         limits::hit(
             &state.pool,
             &client_key(&state, "lookup"),
-            QUARTER,
+            limits::QUARTER_HOUR,
             state.settings.lookup_failures_per_15_min,
         )
         .await?;
@@ -375,7 +365,7 @@ async fn authenticate(
         &state.pool,
         &[Limit::new(
             client_key(state, "lookup"),
-            QUARTER,
+            limits::QUARTER_HOUR,
             state.settings.lookup_failures_per_15_min,
         )],
     )

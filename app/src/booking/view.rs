@@ -1,102 +1,17 @@
-//! Server-rendered pieces of the booking pages: the calendar, the slot
-//! picker, form fields with their hints and errors, status labels.
+//! Server-rendered pieces of the booking pages: the calendar and the slot
+//! picker.
 
-use super::time::{date_vn, time_vn};
 use super::{CalendarDay, DayState, SlotInfo};
-use crate::error::AppError;
 use crate::i18n::{td, td_string, Locale};
 use crate::locale::use_locale;
 use crate::offices::weekday_name;
+use crate::time::{date_vn, time_vn};
+use crate::ui::FieldNotes;
 use leptos::prelude::*;
-use leptos::server_fn::error::ServerFnUrlError;
-use leptos_router::hooks::use_location;
-
-/// The error of a form posted without JavaScript to the server function at
-/// `path`, which leptos sent back to this page in the query.
-pub fn form_error(path: &str) -> Option<AppError> {
-    let query = use_location().query.get_untracked();
-    (query.get_str("__path") == Some(path))
-        .then(|| {
-            query
-                .get_str("__err")
-                .map(ServerFnUrlError::<AppError>::decode_err)
-        })
-        .flatten()
-}
-
-/// The field's message in `error`, if any.
-pub fn field_error(error: &Option<AppError>, field: &str) -> Option<String> {
-    error
-        .as_ref()
-        .and_then(|e| e.field_message(field))
-        .map(str::to_owned)
-}
 
 /// `Thứ Ba, 01/12/2026` from `2026-12-01` and its weekday.
 pub fn long_date(date: &str, weekday: u8, locale: Locale) -> String {
     format!("{}, {}", weekday_name(weekday, locale), date_vn(date))
-}
-
-/// The error summary at the top of a form: the general message, and a
-/// link to each invalid field (`#f-NAME`).
-#[component]
-pub fn ErrorSummary(
-    error: Option<AppError>,
-    #[prop(into)] id: String,
-    /// The prefix of the fields' ids (`{prefix}-{name}`), where a page holds
-    /// several forms.
-    #[prop(optional)]
-    prefix: Option<&'static str>,
-) -> impl IntoView {
-    let locale = use_locale();
-    let Some(error) = error else {
-        return view! { <div id=id class="error-summary" role="alert" hidden=true></div> }
-            .into_any();
-    };
-    let links = match &error {
-        AppError::Validation { fields } => fields
-            .iter()
-            .map(|f| {
-                let href = format!("#{}-{}", prefix.unwrap_or("f"), f.field);
-                view! { <li><a href=href>{f.message.clone()}</a></li> }
-            })
-            .collect_view()
-            .into_any(),
-        _ => ().into_any(),
-    };
-    view! {
-        <div id=id class="error-summary" role="alert" tabindex="-1">
-            <p><strong>{error.message(locale)}</strong></p>
-            <ul>{links}</ul>
-        </div>
-    }
-    .into_any()
-}
-
-/// Hint and error paragraphs under a field, with the ids its input's
-/// `aria-describedby` points at. The error paragraph is always there (empty
-/// when valid) so that the browser-side check can fill it.
-#[component]
-pub fn FieldNotes(
-    name: &'static str,
-    hint: Option<String>,
-    error: Option<String>,
-) -> impl IntoView {
-    let hint_id = format!("f-{name}-hint");
-    let error_id = format!("f-{name}-error");
-    view! {
-        {hint.map(|h| view! { <p class="hint" id=hint_id>{h}</p> })}
-        <p class="field-error" id=error_id data-error-for=name>{error}</p>
-    }
-}
-
-/// `aria-describedby` for a field with or without a hint.
-pub fn described_by(name: &str, has_hint: bool) -> String {
-    if has_hint {
-        format!("f-{name}-hint f-{name}-error")
-    } else {
-        format!("f-{name}-error")
-    }
 }
 
 /// The days to the horizon, each a link to itself when it has places.

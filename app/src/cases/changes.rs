@@ -2,7 +2,7 @@
 //! the case, checks the office, role and the rules, and writes the case,
 //! its timeline entry, its audit row and the citizen's e-mail together.
 
-use super::clock::{clock, today_vn};
+use super::clock::clock;
 use super::form::{choice, nfc, note_field, parse_code};
 use super::notify::{self, row_locale};
 use super::reading::detail_of;
@@ -15,6 +15,7 @@ use crate::locale::use_locale;
 use crate::ssr::{app_state, respond::is_plain_form_post, AppState};
 use crate::staff::audit::{self, Entry};
 use crate::staff::auth::{self, Permission, StaffUser};
+use crate::time::today_vn;
 use serde_json::json;
 use sqlx::{Postgres, Transaction};
 

@@ -4,12 +4,7 @@
 use super::deadline::Clock;
 use super::repo::CaseRow;
 use super::CaseKind;
-use chrono::{NaiveDate, Utc};
-use chrono_tz::Asia::Ho_Chi_Minh;
-
-pub(super) fn today_vn() -> NaiveDate {
-    Utc::now().with_timezone(&Ho_Chi_Minh).date_naive()
-}
+use chrono::NaiveDate;
 
 pub(super) fn ymd(day: NaiveDate) -> String {
     day.format("%Y-%m-%d").to_string()

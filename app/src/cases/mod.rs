@@ -19,6 +19,8 @@ pub mod digest;
 #[cfg(feature = "ssr")]
 mod form;
 #[cfg(feature = "ssr")]
+mod notice;
+#[cfg(feature = "ssr")]
 pub mod notify;
 #[cfg(feature = "ssr")]
 mod opening;

@@ -18,10 +18,7 @@ use serde_json::{json, Value};
 use sqlx::{Postgres, Transaction};
 use uuid::Uuid;
 
-/// Outbox kinds.
-pub const UPDATE: &str = "case_update";
-pub const EMAIL_CONFIRM: &str = "case_email_confirm";
-pub const EMAIL_CHANGED: &str = "case_email_changed";
+pub use super::notice::{EMAIL_CHANGED, EMAIL_CONFIRM, UPDATE};
 
 /// An e-mail's link lasts about as long as a case's longest stage.
 const MAIL_LINK_HOURS: i32 = 24 * 120;
@@ -45,30 +42,6 @@ pub(super) async fn queue_update(
     let payload =
         json!({ "step": step, "note": note, "due": due.map(|d| d.format("%d/%m/%Y").to_string()) });
     outbox::enqueue(tx, &Queued::new(UPDATE, About::Case(row.id)).with(payload)).await
-}
-
-/// Queues the two messages of an address change: the link to the new
-/// address, and (when there was one) the notice to the old.
-pub(super) async fn queue_email_change(
-    tx: &mut Transaction<'_, Postgres>,
-    case: Uuid,
-    change: i64,
-    had_address: bool,
-) -> Result<(), sqlx::Error> {
-    let payload = json!({ "change": change });
-    outbox::enqueue(
-        tx,
-        &Queued::new(EMAIL_CONFIRM, About::Case(case)).with(payload.clone()),
-    )
-    .await?;
-    if had_address {
-        outbox::enqueue(
-            tx,
-            &Queued::new(EMAIL_CHANGED, About::Case(case)).with(payload),
-        )
-        .await?;
-    }
-    Ok(())
 }
 
 fn text(payload: &Value, key: &str) -> String {

@@ -1,7 +1,6 @@
 //! Opening a case: from a reception that took place (the citizen's details
 //! carried over) or by hand.
 
-use super::clock::today_vn;
 use super::deadline::Clock;
 use super::form::{choice, flag, kind_field, nfc, received_field};
 use super::notify;
@@ -17,6 +16,7 @@ use crate::staff::audit::{self, Entry};
 use crate::staff::auth::{self, Permission, StaffUser};
 use crate::staff::desk;
 use crate::staff::Role;
+use crate::time::today_vn;
 use chrono::NaiveDate;
 use leptos_i18n::Locale as _;
 use serde_json::json;

@@ -2,14 +2,13 @@
 //! whole timeline, the denouncer masked unless the reader may see them.
 
 use super::access::{audit_identity, contact, sees_identity};
-use super::clock::{clock, standing, today_vn, ymd};
+use super::clock::{clock, standing, ymd};
 use super::form::{flag, parse_code};
 use super::repo::{self, CaseRow};
 use super::timeline::{agency, step_label};
 use super::{
     deadline, CaseDetail, CaseKind, CaseList, CaseStatus, CaseSummary, OfficerChoice, StaffEvent,
 };
-use crate::booking::service::rfc3339;
 use crate::error::{AppError, ValidationCode};
 use crate::i18n::{td_string, Locale};
 use crate::locale::use_locale;
@@ -17,6 +16,7 @@ use crate::ssr::{app_state, AppState};
 use crate::staff::auth::{self, Permission, StaffUser};
 use crate::staff::desk;
 use crate::staff::service::office_choice;
+use crate::time::{rfc3339, today_vn};
 use chrono::NaiveDate;
 
 fn summary_of(row: &CaseRow, user: &StaffUser, locale: Locale, today: NaiveDate) -> CaseSummary {

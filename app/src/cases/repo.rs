@@ -431,7 +431,7 @@ pub async fn request_email_change(
     )
     .fetch_one(&mut *tx)
     .await?;
-    super::notify::queue_email_change(&mut tx, case.id, id, case.email.is_some()).await?;
+    super::notice::queue_email_change(&mut tx, case.id, id, case.email.is_some()).await?;
     tx.commit().await?;
     Ok(id)
 }

@@ -3,8 +3,8 @@
 use super::clock::dmy;
 use super::repo::{CaseRow, EventRow};
 use super::{CaseStatus, TimelineEntry};
-use crate::booking::service::rfc3339;
 use crate::i18n::{td_string, Locale};
+use crate::time::rfc3339;
 use chrono::NaiveDate;
 
 /// What a timeline step means to its reader.

@@ -2,7 +2,7 @@
 //! (throttled per address and per code), its private page, and the opt-in
 //! to e-mail at every step.
 
-use super::clock::{standing, today_vn, ymd};
+use super::clock::{standing, ymd};
 use super::form::flag;
 use super::notify::mask_email;
 use super::repo::{self, CaseRow};
@@ -14,8 +14,7 @@ use crate::i18n::Locale;
 use crate::locale::use_locale;
 use crate::ssr::limits::{self, Limit};
 use crate::ssr::{app_state, client, respond::is_plain_form_post, AppState};
-
-const QUARTER: i32 = 900;
+use crate::time::today_vn;
 
 /// A look-up's private link lasts long enough to read the page and opt in.
 const LOOKUP_LINK_HOURS: i32 = 2;
@@ -98,10 +97,14 @@ pub async fn lookup(code: String, verifier: String) -> Result<CaseLookup, AppErr
                     "case-lookup:addr:{}",
                     client::client_key(&state.settings.trusted_proxies)
                 ),
-                QUARTER,
+                limits::QUARTER_HOUR,
                 max,
             ),
-            Limit::new(format!("case-lookup:code:{}", code.as_str()), QUARTER, max),
+            Limit::new(
+                format!("case-lookup:code:{}", code.as_str()),
+                limits::QUARTER_HOUR,
+                max,
+            ),
         ],
     )
     .await?;

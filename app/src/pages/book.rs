@@ -3,13 +3,12 @@
 //! the form posts to `POST /api/bookings/create`.
 
 use super::NotFound;
-use crate::booking::view::{
-    described_by, field_error, form_error, Calendar, ErrorSummary, FieldNotes, SlotPicker,
-};
+use crate::booking::view::{Calendar, SlotPicker};
 use crate::booking::{load_booking_page, BookingPageData, CreateBooking, FormGuard, Topic};
 use crate::error::AppError;
 use crate::i18n::{td, td_string};
 use crate::locale::use_locale;
+use crate::ui::{field_error, form_error, ErrorSummary, FieldNotes, TextArea, TextField};
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
@@ -155,82 +154,5 @@ fn BookingForm(data: BookingPageData) -> impl IntoView {
                 </button>
             </form>
         </FormGuard>
-    }
-}
-
-/// A labelled single-line input with its hint and error.
-#[component]
-pub fn TextField(
-    name: &'static str,
-    label: &'static str,
-    hint: Option<&'static str>,
-    error: Option<String>,
-    autocomplete: &'static str,
-    required: bool,
-    maxlength: u16,
-    #[prop(default = "text")] kind: &'static str,
-    #[prop(optional)] inputmode: Option<&'static str>,
-    #[prop(optional, into)] value: Option<String>,
-) -> impl IntoView {
-    let locale = use_locale();
-    let id = format!("f-{name}");
-    let invalid = error.as_ref().map(|_| "true");
-    view! {
-        <div class="field">
-            <label for=id.clone()>
-                {label}
-                {required.then(|| view! { " "<span class="req">{td!(locale, booking.required_mark)}</span> })}
-            </label>
-            <input
-                type=kind
-                id=id
-                name=name
-                autocomplete=autocomplete
-                inputmode=inputmode
-                required=required
-                maxlength=maxlength
-                value=value
-                aria-invalid=invalid
-                aria-describedby=described_by(name, hint.is_some())
-            />
-            <FieldNotes name hint=hint.map(str::to_owned) error />
-        </div>
-    }
-}
-
-/// A labelled multi-line input with its hint and error.
-#[component]
-pub fn TextArea(
-    name: &'static str,
-    label: &'static str,
-    hint: Option<&'static str>,
-    error: Option<String>,
-    required: bool,
-    maxlength: u16,
-    rows: u8,
-    #[prop(optional, into)] value: String,
-) -> impl IntoView {
-    let locale = use_locale();
-    let id = format!("f-{name}");
-    let invalid = error.as_ref().map(|_| "true");
-    view! {
-        <div class="field">
-            <label for=id.clone()>
-                {label}
-                {required.then(|| view! { " "<span class="req">{td!(locale, booking.required_mark)}</span> })}
-            </label>
-            <textarea
-                id=id
-                name=name
-                required=required
-                maxlength=maxlength
-                rows=rows
-                aria-invalid=invalid
-                aria-describedby=described_by(name, hint.is_some())
-            >
-                {value}
-            </textarea>
-            <FieldNotes name hint=hint.map(str::to_owned) error />
-        </div>
     }
 }

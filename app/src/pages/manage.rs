@@ -2,9 +2,7 @@
 //! its private link (`?t=`): the ticket, cancel, move. Every form posts
 //! natively to the booking API and comes back here.
 
-use super::book::{TextArea, TextField};
-use crate::booking::time::{date_vn, time_vn};
-use crate::booking::view::{field_error, form_error, Calendar, ErrorSummary, SlotPicker};
+use crate::booking::view::{Calendar, SlotPicker};
 use crate::booking::{
     load_manage_page, BookingCode, BookingStatus, CancelBooking, FormGuard, LookupBooking,
     ManagePageData, RescheduleBooking,
@@ -12,6 +10,9 @@ use crate::booking::{
 use crate::error::AppError;
 use crate::i18n::{td, td_string};
 use crate::locale::use_locale;
+use crate::time::{date_vn, time_vn};
+use crate::ui::{field_error, form_error, ErrorSummary};
+use crate::ui::{TextArea, TextField};
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use leptos_meta::{Meta, Title};
@@ -91,9 +92,7 @@ fn LookupForm(expired: bool) -> impl IntoView {
 fn Ticket(data: ManagePageData, token: String) -> impl IntoView {
     let locale = use_locale();
     let b = data.booking;
-    let code = BookingCode::parse(&b.code)
-        .map(|c| c.display())
-        .unwrap_or_else(|_| b.code.clone());
+    let code = BookingCode::pretty(&b.code);
     let status_key = b.status.as_str();
     let when = format!(
         "{}, {}–{}",

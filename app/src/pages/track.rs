@@ -4,14 +4,14 @@
 //! the public timeline, the handling agency and the deadline, and lets the
 //! citizen opt in to an e-mail at every step.
 
-use super::book::TextField;
-use crate::booking::time::{date_vn, time_vn};
-use crate::booking::view::{field_error, form_error, ErrorSummary};
 use crate::cases::{
     load_case_page, CaseNotify, CasePage, ConfirmCaseEmail, LookupCase, TrackingCode,
 };
 use crate::i18n::{td, td_string};
 use crate::locale::use_locale;
+use crate::time::{date_vn, time_vn};
+use crate::ui::TextField;
+use crate::ui::{field_error, form_error, ErrorSummary};
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use leptos_meta::{Meta, Title};

@@ -4,12 +4,12 @@
 
 use super::service::report_for;
 use super::Bar;
-use crate::booking::time::date_vn;
 use crate::cases::reading::list_for;
 use crate::error::AppError;
 use crate::i18n::{td_string, Locale};
 use crate::ssr::AppState;
 use crate::staff::auth::{Permission, StaffUser};
+use crate::time::date_vn;
 
 /// What spreadsheet programs look for to read a file as UTF-8.
 pub const BOM: &str = "\u{FEFF}";

@@ -12,8 +12,7 @@ use crate::ssr::{app_state, AppState};
 use crate::staff::auth::{self, Permission, StaffUser};
 use crate::staff::desk::{self, OfficeRow};
 use crate::staff::service::office_choice;
-use chrono::{Datelike, NaiveDate, Utc};
-use chrono_tz::Asia::Ho_Chi_Minh;
+use chrono::{Datelike, NaiveDate};
 
 /// The report's order: the way through, then the ways out.
 const BOOKING_STATUSES: [BookingStatus; 7] = [
@@ -49,7 +48,7 @@ pub async fn report_for(
     from: &str,
     to: &str,
 ) -> Result<Report, AppError> {
-    let today = Utc::now().with_timezone(&Ho_Chi_Minh).date_naive();
+    let today = crate::time::today_vn();
     let month_start = today.with_day(1).unwrap_or(today);
     let mut f = Fields::new(locale);
     let from = f.check("from", day(from, month_start));

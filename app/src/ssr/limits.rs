@@ -13,6 +13,9 @@ use crate::error::AppError;
 use chrono::{DateTime, Utc};
 use sqlx::PgPool;
 
+/// The window of every look-up and sign-in limit: a quarter of an hour.
+pub const QUARTER_HOUR: i32 = 900;
+
 /// One window: `max` attempts per `window_secs` for `key`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Limit {

@@ -4,6 +4,7 @@
 pub mod client;
 pub mod cookies;
 pub mod db;
+pub mod db_error;
 pub mod hashing;
 pub mod limits;
 pub mod mail;
@@ -13,6 +14,6 @@ pub mod seal;
 pub mod settings;
 pub mod state;
 
-pub use respond::respond;
+pub use crate::error::respond;
 pub use settings::{AppEnv, Settings};
 pub use state::{app_state, AppState};

@@ -11,12 +11,12 @@ use super::{
     AuditEntry, DayCounts, DaySlot, DayView, DeskAction, DeskBooking, DeskResult, OfficeChoice,
     Role, SecondFactor, StaffProfile,
 };
-use crate::booking::service::rfc3339;
 use crate::booking::{BookingCode, BookingStatus, Topic};
 use crate::error::{AppError, ConflictReason, FieldError, Fields, ValidationCode};
 use crate::i18n::{td_string, Locale};
 use crate::locale::use_locale;
 use crate::ssr::{app_state, respond::is_plain_form_post, AppState};
+use crate::time::{rfc3339, today_vn};
 use axum_login::AuthnBackend as _;
 use chrono::{NaiveDate, Utc};
 use chrono_tz::Asia::Ho_Chi_Minh;
@@ -171,10 +171,6 @@ pub async fn me() -> Result<StaffProfile, AppError> {
     let state = app_state()?;
     let user = auth::current(&state).await?;
     profile(&state, &user, use_locale()).await
-}
-
-fn today_vn() -> NaiveDate {
-    Utc::now().with_timezone(&Ho_Chi_Minh).date_naive()
 }
 
 /// A booking as `user` may see it: a denouncer's name, representatives and

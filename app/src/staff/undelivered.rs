@@ -5,10 +5,10 @@
 use super::audit::{self, Entry};
 use super::auth::{self, Permission};
 use super::{UndeliveredMail, UndeliveredView};
-use crate::booking::service::rfc3339;
 use crate::error::{AppError, ValidationCode};
 use crate::locale::use_locale;
 use crate::ssr::{app_state, outbox, respond::is_plain_form_post};
+use crate::time::rfc3339;
 
 /// `GET /api/staff/mail`.
 pub async fn list() -> Result<UndeliveredView, AppError> {

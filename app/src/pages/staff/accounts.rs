@@ -2,7 +2,6 @@
 //! `/staff/set-password?t=` (the one-time link).
 
 use super::{SignInNeeded, StaffBar};
-use crate::booking::view::{field_error, form_error, ErrorSummary};
 use crate::error::AppError;
 use crate::i18n::{td, td_string, Locale};
 use crate::locale::use_locale;
@@ -11,6 +10,7 @@ use crate::staff::accounts::{
     StaffAccountUpdate, StaffChangePassword, StaffSetPassword,
 };
 use crate::staff::{staff_me, OfficeChoice, Role};
+use crate::ui::{field_error, form_error, ErrorSummary};
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use leptos_meta::{Meta, Title};

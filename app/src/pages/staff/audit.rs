@@ -2,11 +2,11 @@
 //! staff member, record and period.
 
 use super::{SignInNeeded, StaffBar};
-use crate::booking::time::{date_vn, time_vn};
 use crate::error::AppError;
 use crate::i18n::{td, td_string};
 use crate::locale::use_locale;
 use crate::staff::{staff_audit, staff_me, AuditEntry};
+use crate::time::{date_vn, time_vn};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_location;

@@ -1,8 +1,7 @@
 //! One booking on the front desk: who, when, what about, and the actions
 //! its status allows (each button names whose booking it acts on).
 
-use super::desk::pretty_code;
-use crate::booking::time::time_vn;
+use crate::booking::BookingCode;
 use crate::booking::BookingStatus;
 use crate::cases::StaffCreateCase;
 use crate::i18n::{td, td_string, Locale};
@@ -11,6 +10,7 @@ use crate::staff::{
     DeskBooking, StaffCancel, StaffCheckIn, StaffComplete, StaffConfirm, StaffNoShow, StaffNote,
     StaffReject,
 };
+use crate::time::time_vn;
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 
@@ -34,7 +34,7 @@ pub(super) fn BookingCard(
     let b = booking;
     let id = format!("{prefix}-{}", b.code);
     let status_key = b.status.as_str();
-    let code = pretty_code(&b.code);
+    let code = BookingCode::pretty(&b.code);
     let when = format!("{}–{}", time_vn(&b.starts_at), time_vn(&b.ends_at));
     let reps = (!b.representatives.is_empty()).then(|| b.representatives.join(", "));
     let needs = (!b.needs.is_empty()).then(|| b.needs.clone());

@@ -3,10 +3,9 @@
 //! whole timeline with internal notes, and the forms to move it on, assign
 //! it and extend its deadline.
 
-use super::cases::{days_left, pretty};
+use super::cases::days_left;
 use super::{SignInNeeded, StaffBar};
-use crate::booking::time::{date_vn, time_vn};
-use crate::booking::view::{field_error, form_error, ErrorSummary};
+use crate::cases::TrackingCode;
 use crate::cases::{
     staff_case, CaseDetail, CaseKind, CaseStatus, Complexity, StaffAssignCase, StaffExtendCase,
     StaffUpdateCaseStatus,
@@ -14,8 +13,10 @@ use crate::cases::{
 use crate::error::AppError;
 use crate::i18n::{td, td_string};
 use crate::locale::use_locale;
-use crate::pages::book::{TextArea, TextField};
 use crate::staff::staff_me;
+use crate::time::{date_vn, time_vn};
+use crate::ui::{field_error, form_error, ErrorSummary};
+use crate::ui::{TextArea, TextField};
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
@@ -69,7 +70,7 @@ fn CaseFacts(case: CaseDetail, done: bool) -> impl IntoView {
     let contact = c.contact.clone();
     view! {
         <p><a href="/staff/cases">{td!(locale, cases.back)}</a></p>
-        <h1>{td!(locale, cases.case_title)}" "<span class="ticket__code" data-code=c.code.clone()>{pretty(&c.code)}</span></h1>
+        <h1>{td!(locale, cases.case_title)}" "<span class="ticket__code" data-code=c.code.clone()>{TrackingCode::pretty(&c.code)}</span></h1>
         {done.then(|| view! { <p class="notice notice--ok" role="status">{td!(locale, cases.saved)}</p> })}
         <p class=format!("status status--case-{}", c.status.as_str())>{c.status_label.clone()}</p>
         <dl class="ticket__facts">

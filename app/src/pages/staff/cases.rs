@@ -3,26 +3,20 @@
 //! letter by post, a portal submission).
 
 use super::{SignInNeeded, StaffBar};
-use crate::booking::time::date_vn;
-use crate::booking::view::{field_error, form_error, ErrorSummary};
 use crate::cases::{
     staff_cases, CaseKind, CaseList, CaseStatus, Channel, StaffCreateCase, TrackingCode,
 };
 use crate::error::AppError;
 use crate::i18n::{td, td_string, Locale};
 use crate::locale::use_locale;
-use crate::pages::book::{TextArea, TextField};
 use crate::staff::staff_me;
+use crate::time::date_vn;
+use crate::ui::{field_error, form_error, ErrorSummary};
+use crate::ui::{TextArea, TextField};
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
 use leptos_router::hooks::use_location;
-
-pub(super) fn pretty(code: &str) -> String {
-    TrackingCode::parse(code)
-        .map(|c| c.display())
-        .unwrap_or_else(|_| code.to_owned())
-}
 
 /// "3 days left", "due today", "5 days overdue".
 pub(super) fn days_left(days: Option<i64>, locale: Locale) -> String {
@@ -134,7 +128,7 @@ fn CaseTable(list: CaseList) -> impl IntoView {
             let href = format!("/staff/cases/view?code={}", c.code);
             view! {
                 <tr class:overdue=c.overdue>
-                    <td><a href=href>{pretty(&c.code)}</a></td>
+                    <td><a href=href>{TrackingCode::pretty(&c.code)}</a></td>
                     <td>{c.kind.label(locale)}</td>
                     <td>{c.citizen}</td>
                     <td>{c.status_label}</td>

@@ -5,15 +5,15 @@
 use super::booking_card::BookingCard;
 use super::walk_in::WalkInForm;
 use super::{SignInNeeded, StaffBar};
-use crate::booking::time::{date_vn, time_vn};
-use crate::booking::view::{field_error, form_error, ErrorSummary};
 use crate::booking::{BookingCode, BookingStatus};
 use crate::error::AppError;
 use crate::i18n::{td, td_string, Locale};
 use crate::locale::use_locale;
-use crate::pages::book::TextField;
 use crate::staff::schedule::{StaffSlotBlock, StaffSlotCapacity, StaffSlotUnblock};
 use crate::staff::{staff_day, staff_me, DayCounts, DaySlot, DayView, StaffCheckIn};
+use crate::time::{date_vn, time_vn};
+use crate::ui::TextField;
+use crate::ui::{field_error, form_error, ErrorSummary};
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
@@ -67,16 +67,10 @@ pub fn DeskPage() -> impl IntoView {
     .into_any()
 }
 
-pub(super) fn pretty_code(code: &str) -> String {
-    BookingCode::parse(code)
-        .map(|c| c.display())
-        .unwrap_or_else(|_| code.to_owned())
-}
-
 /// What the desk just did, from the `done` the action redirected with (a
 /// status name, or `noted`); nothing for anything else in the address.
 fn done_message(done: &str, code: &str, locale: Locale) -> Option<String> {
-    let code = pretty_code(code);
+    let code = BookingCode::pretty(code);
     if done == "noted" {
         return Some(td_string!(locale, staff.done_noted, code = code).to_string());
     }

@@ -2,11 +2,11 @@
 //! for administrators, each with a button that queues it again.
 
 use super::{SignInNeeded, StaffBar};
-use crate::booking::time::{date_vn, time_vn};
 use crate::error::AppError;
 use crate::i18n::{td, td_string};
 use crate::locale::use_locale;
 use crate::staff::{staff_me, staff_undelivered, StaffResendMail, UndeliveredView};
+use crate::time::{date_vn, time_vn};
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use leptos_meta::Title;

@@ -3,14 +3,14 @@
 //! numbers in a table beside it, and the same figures as a CSV download.
 
 use super::{SignInNeeded, StaffBar};
-use crate::booking::time::date_vn;
-use crate::booking::view::{field_error, form_error, ErrorSummary};
 use crate::error::AppError;
 use crate::i18n::{td, td_string};
 use crate::locale::use_locale;
-use crate::pages::book::TextField;
 use crate::reports::{staff_report, Bar, Report, StaffReport};
 use crate::staff::staff_me;
+use crate::time::date_vn;
+use crate::ui::TextField;
+use crate::ui::{field_error, form_error, ErrorSummary};
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use leptos_meta::Title;

@@ -3,8 +3,6 @@
 //! and tells each citizen). Officers of the office and admins.
 
 use super::{SignInNeeded, StaffBar};
-use crate::booking::time::date_vn;
-use crate::booking::view::{field_error, form_error, ErrorSummary};
 use crate::error::AppError;
 use crate::i18n::{td, td_string, Locale};
 use crate::locale::use_locale;
@@ -13,6 +11,8 @@ use crate::staff::schedule::{
     StaffScheduleSettings, StaffSpecialAdd, StaffSpecialRemove,
 };
 use crate::staff::staff_me;
+use crate::time::date_vn;
+use crate::ui::{field_error, form_error, ErrorSummary};
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use leptos_meta::Title;

@@ -1,12 +1,12 @@
 //! The second sign-in step of administrators: `/staff/sign-in/code`,
 //! `/staff/sign-in/enroll` (first sign-in) and `/staff/recovery-codes`.
 
-use crate::booking::view::{field_error, form_error, ErrorSummary};
 use crate::error::AppError;
 use crate::i18n::{td, td_string};
 use crate::locale::use_locale;
-use crate::pages::book::TextField;
 use crate::staff::{staff_enrollment, staff_recovery_codes, StaffEnrollConfirm, StaffLoginCode};
+use crate::ui::TextField;
+use crate::ui::{field_error, form_error, ErrorSummary};
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use leptos_meta::{Meta, Title};

@@ -1,11 +1,11 @@
 //! `/staff/sign-in`.
 
-use crate::booking::view::{field_error, form_error, ErrorSummary};
 use crate::error::AppError;
 use crate::i18n::{td, td_string};
 use crate::locale::use_locale;
-use crate::pages::book::TextField;
 use crate::staff::StaffLogin;
+use crate::ui::TextField;
+use crate::ui::{field_error, form_error, ErrorSummary};
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use leptos_meta::{Meta, Title};

@@ -1,12 +1,12 @@
 //! Registering someone at the desk without a booking.
 
-use crate::booking::time::time_vn;
-use crate::booking::view::{field_error, form_error, ErrorSummary};
 use crate::booking::Topic;
 use crate::error::AppError;
 use crate::i18n::{td, td_string};
 use crate::locale::use_locale;
 use crate::staff::StaffWalkIn;
+use crate::time::time_vn;
+use crate::ui::{field_error, form_error, ErrorSummary};
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 

@@ -14,7 +14,6 @@ use crate::staff::{OfficeChoice, Role};
 use axum_login::AuthnBackend as _;
 use uuid::Uuid;
 
-const QUARTER: i32 = 900;
 /// ASVS 2.1.1: at least 12 characters; long passphrases welcome.
 const MIN_PASSWORD: usize = 12;
 const MAX_PASSWORD: usize = 128;
@@ -339,7 +338,7 @@ pub async fn set_with_link(
                 "set-password:addr:{}",
                 client::client_key(&state.settings.trusted_proxies)
             ),
-            QUARTER,
+            limits::QUARTER_HOUR,
             state.settings.staff_login_failures_per_15_min,
         )],
     )

@@ -13,6 +13,7 @@ use crate::ssr::{app_state, respond::is_plain_form_post, AppState};
 use crate::staff::auth::{self, Permission, StaffUser};
 use crate::staff::desk::{self, OfficeRow};
 use crate::staff::OfficeChoice;
+use crate::time::today_vn;
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use chrono_tz::Asia::Ho_Chi_Minh;
 
@@ -40,10 +41,6 @@ fn time(raw: &str) -> Result<NaiveTime, ValidationCode> {
     NaiveTime::parse_from_str(raw, "%H:%M")
         .or_else(|_| NaiveTime::parse_from_str(raw, "%H:%M:%S"))
         .map_err(|_| ValidationCode::InvalidTime)
-}
-
-fn today_vn() -> NaiveDate {
-    Utc::now().with_timezone(&Ho_Chi_Minh).date_naive()
 }
 
 /// A date from today on.

@@ -1,6 +1,27 @@
-//! Showing the RFC 3339 Vietnam times the API carries, without a date
-//! library in the browser bundle. Every time the server sends has the form
-//! `YYYY-MM-DDTHH:MM:SS+07:00`.
+//! Time in Vietnam, the one zone the service lives in. The server sends
+//! every instant as RFC 3339 in Vietnam time (`YYYY-MM-DDTHH:MM:SS+07:00`,
+//! [`rfc3339`]); the pages show those strings without a date library in the
+//! browser bundle ([`date_vn`], [`time_vn`]).
+
+#[cfg(feature = "ssr")]
+pub use server::*;
+
+#[cfg(feature = "ssr")]
+mod server {
+    use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
+    use chrono_tz::Asia::Ho_Chi_Minh;
+
+    /// An instant as the API carries it: RFC 3339 in Vietnam time.
+    pub fn rfc3339(at: DateTime<Utc>) -> String {
+        at.with_timezone(&Ho_Chi_Minh)
+            .to_rfc3339_opts(SecondsFormat::Secs, false)
+    }
+
+    /// Today's date in Vietnam.
+    pub fn today_vn() -> NaiveDate {
+        Utc::now().with_timezone(&Ho_Chi_Minh).date_naive()
+    }
+}
 
 /// `2026-12-01T08:30:00+07:00` → `01/12/2026`; `2026-12-01` → `01/12/2026`.
 pub fn date_vn(value: &str) -> String {

@@ -10,6 +10,9 @@ use leptos::server_fn::codec::JsonEncoding;
 use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
 use serde::{Deserialize, Serialize};
 
+mod fields;
+pub use fields::{FieldError, Fields, Invalid, ValidationCode};
+
 /// Why a server function failed, as the client is allowed to know it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
 #[serde(tag = "kind", rename_all = "snake_case", from = "WireError")]
@@ -86,6 +89,12 @@ enum Kind {
     Network,
 }
 
+impl From<Invalid> for AppError {
+    fn from(Invalid(fields): Invalid) -> Self {
+        AppError::Validation { fields }
+    }
+}
+
 impl From<WireError> for AppError {
     fn from(wire: WireError) -> Self {
         match wire.kind {
@@ -147,139 +156,6 @@ impl ConflictReason {
             Self::CapacityBelowTaken => td_string!(locale, errors.capacity_below_taken),
             Self::NotToday => td_string!(locale, errors.not_today),
             Self::NotYetBegun => td_string!(locale, errors.not_yet_begun),
-        }
-    }
-}
-
-/// A message about one form field, keyed by the field's `name`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct FieldError {
-    /// The input's `name`, which is also the server function's argument name.
-    pub field: String,
-    /// A stable machine code, for API clients and tests.
-    pub code: ValidationCode,
-    /// The text shown beside the field, in the user's language.
-    pub message: String,
-}
-
-/// Every reason a field can be refused. The same codes, and through
-/// [`ValidationCode::message`] the same words, are used in the browser and on
-/// the server.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ValidationCode {
-    Required,
-    UnsupportedLocale,
-    TooLong,
-    TooShort,
-    InvalidName,
-    InvalidCitizenId,
-    InvalidPhone,
-    InvalidEmail,
-    InvalidChoice,
-    InvalidText,
-    InvalidPartySize,
-    RepresentativesRequired,
-    TooManyRepresentatives,
-    InvalidRepresentative,
-    ConsentRequired,
-    InvalidCode,
-    InvalidDate,
-    InvalidSlot,
-    InvalidNumber,
-    InvalidTime,
-    PastDate,
-    EndBeforeStart,
-    SlotTooLong,
-    Overlaps,
-    PasswordTooShort,
-    PasswordMismatch,
-    WrongPassword,
-    EmailTaken,
-    InvalidVerifier,
-}
-
-impl ValidationCode {
-    /// The message for this code in `locale`.
-    pub fn message(self, locale: Locale) -> &'static str {
-        match self {
-            Self::Required => td_string!(locale, validation.required),
-            Self::UnsupportedLocale => td_string!(locale, validation.unsupported_locale),
-            Self::TooLong => td_string!(locale, validation.too_long),
-            Self::TooShort => td_string!(locale, validation.too_short),
-            Self::InvalidName => td_string!(locale, validation.invalid_name),
-            Self::InvalidCitizenId => td_string!(locale, validation.invalid_citizen_id),
-            Self::InvalidPhone => td_string!(locale, validation.invalid_phone),
-            Self::InvalidEmail => td_string!(locale, validation.invalid_email),
-            Self::InvalidChoice => td_string!(locale, validation.invalid_choice),
-            Self::InvalidText => td_string!(locale, validation.invalid_text),
-            Self::InvalidPartySize => td_string!(locale, validation.invalid_party_size),
-            Self::RepresentativesRequired => {
-                td_string!(locale, validation.representatives_required)
-            }
-            Self::TooManyRepresentatives => td_string!(locale, validation.too_many_representatives),
-            Self::InvalidRepresentative => td_string!(locale, validation.invalid_representative),
-            Self::ConsentRequired => td_string!(locale, validation.consent_required),
-            Self::InvalidCode => td_string!(locale, validation.invalid_code),
-            Self::InvalidDate => td_string!(locale, validation.invalid_date),
-            Self::InvalidSlot => td_string!(locale, validation.invalid_slot),
-            Self::InvalidNumber => td_string!(locale, validation.invalid_number),
-            Self::InvalidTime => td_string!(locale, validation.invalid_time),
-            Self::PastDate => td_string!(locale, validation.past_date),
-            Self::EndBeforeStart => td_string!(locale, validation.end_before_start),
-            Self::SlotTooLong => td_string!(locale, validation.slot_too_long),
-            Self::Overlaps => td_string!(locale, validation.overlaps),
-            Self::PasswordTooShort => td_string!(locale, validation.password_too_short),
-            Self::PasswordMismatch => td_string!(locale, validation.password_mismatch),
-            Self::WrongPassword => td_string!(locale, validation.wrong_password),
-            Self::EmailTaken => td_string!(locale, validation.email_taken),
-            Self::InvalidVerifier => td_string!(locale, validation.invalid_verifier),
-        }
-    }
-}
-
-impl FieldError {
-    pub fn new(field: impl Into<String>, code: ValidationCode, locale: Locale) -> Self {
-        Self {
-            field: field.into(),
-            code,
-            message: code.message(locale).to_owned(),
-        }
-    }
-}
-
-/// Collects the per-field problems of one form, so that a citizen sees every
-/// invalid field at once rather than one per submit.
-pub struct Fields {
-    locale: Locale,
-    errors: Vec<FieldError>,
-}
-
-impl Fields {
-    pub fn new(locale: Locale) -> Self {
-        Self {
-            locale,
-            errors: Vec::new(),
-        }
-    }
-
-    /// The value, or `None` with the field's problem noted.
-    pub fn check<T>(&mut self, field: &str, result: Result<T, ValidationCode>) -> Option<T> {
-        result.map_err(|code| self.push(field, code)).ok()
-    }
-
-    pub fn push(&mut self, field: &str, code: ValidationCode) {
-        self.errors.push(FieldError::new(field, code, self.locale));
-    }
-
-    /// `Ok` when no field had a problem, else a 422 listing them all.
-    pub fn finish(self) -> Result<(), AppError> {
-        if self.errors.is_empty() {
-            Ok(())
-        } else {
-            Err(AppError::Validation {
-                fields: self.errors,
-            })
         }
     }
 }
@@ -369,9 +245,35 @@ impl FromServerFnError for AppError {
             }
         };
         #[cfg(feature = "ssr")]
-        crate::ssr::respond::set_error_status(&error);
+        set_error_status(&error);
         error
     }
+}
+
+/// Sets the response's status (and `Retry-After`) for `error`; see
+/// [`crate::ssr::respond::set_status`] for when a browser is left alone.
+#[cfg(feature = "ssr")]
+pub fn set_error_status(error: &AppError) {
+    let retry_after = match error {
+        AppError::RateLimited { retry_after_secs } | AppError::Unavailable { retry_after_secs } => {
+            Some(*retry_after_secs)
+        }
+        _ => None,
+    };
+    crate::ssr::respond::set_status(
+        error.status(),
+        retry_after,
+        matches!(error, AppError::Unavailable { .. }),
+    );
+}
+
+/// Applies [`set_error_status`] to a server function's result and passes it on.
+#[cfg(feature = "ssr")]
+pub fn respond<T>(result: Result<T, AppError>) -> Result<T, AppError> {
+    if let Err(error) = &result {
+        set_error_status(error);
+    }
+    result
 }
 
 #[cfg(test)]
