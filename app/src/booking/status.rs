@@ -1,5 +1,5 @@
 //! Where a booking stands and how it may move: the booking state machine
-//! (PRODUCT.md, "Booking statuses"). The database keeps the same names as
+//! (listed in `docs/api.md`). The database keeps the same names as
 //! text, and reading an unknown one is an internal error, never a default.
 
 use crate::i18n::{td_string, Locale};

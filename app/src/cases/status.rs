@@ -1,5 +1,5 @@
 //! What a case is and where it stands: its kind, its status and the status
-//! machine every change goes through (PRODUCT.md, "Case statuses").
+//! machine every change goes through.
 
 use crate::i18n::{td_string, Locale};
 use serde::{Deserialize, Serialize};
