@@ -5,6 +5,8 @@
 //! endpoints. All rules live on the server, in [`repo`] (SQL) and
 //! [`validate`] (fields, shared with the browser).
 
+#[cfg(feature = "ssr")]
+pub mod citizen;
 pub mod code;
 #[cfg(feature = "ssr")]
 pub mod drafts;

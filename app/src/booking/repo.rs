@@ -3,6 +3,7 @@
 //! updates, the one-active-booking unique index, and status
 //! compare-and-swap.
 
+use super::citizen::{Citizen, Visit};
 use super::notice::{self, MailKind};
 use super::{BookingStatus, HistoryStep, Topic};
 use chrono::{DateTime, Utc};
@@ -14,16 +15,8 @@ use uuid::Uuid;
 #[derive(Debug, Clone)]
 pub struct NewBooking {
     pub slot_id: i64,
-    pub full_name: String,
-    pub citizen_id: String,
-    pub phone: String,
-    pub email: Option<String>,
-    pub topic: Topic,
-    pub summary: String,
-    pub party_size: i16,
-    pub representatives: Vec<String>,
-    pub needs: String,
-    pub interpreter: bool,
+    pub citizen: Citizen,
+    pub visit: Visit,
     pub locale: &'static str,
     pub request_id: Option<Uuid>,
 }
@@ -203,16 +196,16 @@ pub async fn create(pool: &PgPool, new: &NewBooking) -> Result<Created, BookErro
         code.as_str(),
         claimed.office_id,
         new.slot_id,
-        new.full_name,
-        new.citizen_id,
-        new.phone,
-        new.email,
-        new.topic.as_str(),
-        new.summary,
-        new.party_size,
-        &new.representatives,
-        new.needs,
-        new.interpreter,
+        new.citizen.full_name,
+        new.citizen.citizen_id,
+        new.citizen.phone,
+        new.citizen.email,
+        new.visit.topic.as_str(),
+        new.visit.summary,
+        new.visit.party_size,
+        &new.visit.representatives,
+        new.visit.needs,
+        new.visit.interpreter,
         new.locale,
         super::CONSENT_VERSION,
         new.request_id,
@@ -237,12 +230,12 @@ pub async fn create(pool: &PgPool, new: &NewBooking) -> Result<Created, BookErro
         id,
         code: code.as_str().to_owned(),
         status: BookingStatus::Requested,
-        phone: new.phone.clone(),
-        email: new.email.clone(),
-        full_name: new.full_name.clone(),
-        topic: new.topic,
-        party_size: new.party_size,
-        representatives: new.representatives.clone(),
+        phone: new.citizen.phone.clone(),
+        email: new.citizen.email.clone(),
+        full_name: new.citizen.full_name.clone(),
+        topic: new.visit.topic,
+        party_size: new.visit.party_size,
+        representatives: new.visit.representatives.clone(),
         locale: new.locale.to_owned(),
         slot_id: new.slot_id,
         starts_at: claimed.starts_at,
@@ -255,7 +248,7 @@ pub async fn create(pool: &PgPool, new: &NewBooking) -> Result<Created, BookErro
         change_deadline: claimed.change_deadline,
         cancel_reason: None,
     };
-    notice::queue(&mut tx, MailKind::Received, id, new.email.is_some()).await?;
+    notice::queue(&mut tx, MailKind::Received, id, new.citizen.email.is_some()).await?;
     tx.commit().await?;
     Ok(Created {
         booking,
@@ -276,7 +269,9 @@ async fn replay_by_request(pool: &PgPool, new: &NewBooking) -> Result<Option<Cre
     .fetch_optional(pool)
     .await?;
     match found {
-        Some(row) if row.citizen_id == new.citizen_id => Ok(Some(reissue(pool, row.id).await?)),
+        Some(row) if row.citizen_id == new.citizen.citizen_id => {
+            Ok(Some(reissue(pool, row.id).await?))
+        }
         Some(_) => Err(BookError::AlreadyBooked),
         None => Ok(None),
     }
@@ -300,10 +295,10 @@ async fn replay_active(
           AND (request_id IS NULL OR $6::uuid IS NULL OR request_id = $6)
         "#,
         office,
-        new.citizen_id,
+        new.citizen.citizen_id,
         new.slot_id,
-        new.phone,
-        new.full_name,
+        new.citizen.phone,
+        new.citizen.full_name,
         new.request_id,
     )
     .fetch_optional(pool)

@@ -2,11 +2,12 @@
 //! apply rate limits, call [`repo`](super::repo), and shape the answer (or
 //! the redirect, for a browser posting a plain form).
 
+use super::citizen::{nfc, Citizen, CitizenInput, Visit, VisitInput};
 use super::repo::{self, BookError, BookingRow, NewBooking, SlotProblem};
 use super::{drafts, slots};
 use super::{
     validate, BookingCode, BookingCreated, BookingDetails, BookingPageData, CalendarDay, Draft,
-    HistoryEntry, ManagePageData, OfficeSummary, SlotInfo, Topic,
+    HistoryEntry, ManagePageData, OfficeSummary, SlotInfo,
 };
 use crate::error::{AppError, ConflictReason, Fields, ValidationCode};
 use crate::i18n::Locale;
@@ -15,7 +16,6 @@ use crate::ssr::limits::{self, Limit};
 use crate::ssr::{app_state, client, respond::is_plain_form_post, AppState};
 use crate::time::{rfc3339, today_vn};
 use chrono::{Datelike, NaiveDate, Utc};
-use unicode_normalization::UnicodeNormalization;
 
 const HOUR: i32 = 3600;
 
@@ -34,11 +34,6 @@ pub struct BookingForm {
     pub interpreter: Option<String>,
     pub consent: Option<String>,
     pub request_id: Option<String>,
-}
-
-/// Collects per-field problems so a form shows all of them at once.
-fn nfc(text: String) -> String {
-    text.nfc().collect()
 }
 
 fn slot_id(raw: &str) -> Result<i64, ValidationCode> {
@@ -142,10 +137,7 @@ pub async fn list_slots(
         ),
         None => Some(14),
     };
-    checker.finish()?;
-    let (Some(from), Some(days)) = (from, days) else {
-        return Err(AppError::BadRequest);
-    };
+    let (from, days) = checker.done((from, days))?;
     let office = office(&state, &office_slug).await?;
     let slots = slots::bookable_slots(&state.pool, office.id, from, days).await?;
     Ok(slots.iter().map(slot_info).collect())
@@ -260,60 +252,34 @@ async fn create_checked_form(
     locale: Locale,
     form: BookingForm,
 ) -> Result<BookingCreated, AppError> {
-    let mut c = Fields::new(locale);
-    let slot = c.check("slot_id", slot_id(&form.slot_id));
-    let full_name = c.check("full_name", validate::full_name(&nfc(form.full_name)));
-    let citizen_id = c.check("citizen_id", validate::citizen_id(&form.citizen_id));
-    let phone = c.check("phone", validate::phone(&form.phone));
-    let email = c.check("email", validate::email(&form.email));
-    let topic = c.check("topic", Topic::parse(&form.topic));
-    let summary = c.check("summary", validate::summary(&nfc(form.summary)));
-    let party_size = c.check("party_size", validate::party_size(&form.party_size));
-    let representatives = c.check(
-        "representatives",
-        validate::representatives(&nfc(form.representatives), party_size),
+    let mut f = Fields::new(locale);
+    let slot_id = f.check("slot_id", slot_id(&form.slot_id));
+    let citizen = Citizen::parse(
+        CitizenInput {
+            full_name: &form.full_name,
+            citizen_id: &form.citizen_id,
+            phone: &form.phone,
+            email: &form.email,
+        },
+        &mut f,
     );
-    let needs = c.check("needs", validate::needs(&nfc(form.needs)));
-    c.check("consent", validate::consent(form.consent.as_deref()));
-    c.finish()?;
-    let (
-        Some(slot_id),
-        Some(full_name),
-        Some(citizen_id),
-        Some(phone),
-        Some(email),
-        Some(topic),
-        Some(summary),
-        Some(party_size),
-        Some(representatives),
-        Some(needs),
-    ) = (
-        slot,
-        full_name,
-        citizen_id,
-        phone,
-        email,
-        topic,
-        summary,
-        party_size,
-        representatives,
-        needs,
-    )
-    else {
-        return Err(AppError::BadRequest);
-    };
+    let visit = Visit::parse(
+        VisitInput {
+            topic: &form.topic,
+            summary: &form.summary,
+            party_size: &form.party_size,
+            representatives: &form.representatives,
+            needs: &form.needs,
+            interpreter: form.interpreter.as_deref(),
+        },
+        &mut f,
+    );
+    let consent = f.check("consent", validate::consent(form.consent.as_deref()));
+    let (slot_id, citizen, visit, ()) = f.done((slot_id, citizen, visit, consent))?;
     let new = NewBooking {
         slot_id,
-        full_name,
-        citizen_id,
-        phone,
-        email,
-        topic,
-        summary,
-        party_size: i16::try_from(party_size).unwrap_or(i16::MAX),
-        representatives,
-        needs,
-        interpreter: validate::consent(form.interpreter.as_deref()).is_ok(),
+        citizen,
+        visit,
         locale: if locale == Locale::en { "en" } else { "vi" },
         // A malformed id is ignored rather than refused: it only guards
         // against double submits.
@@ -352,10 +318,7 @@ async fn authenticate(
         let mut c = Fields::new(locale);
         let code = c.check("code", BookingCode::parse(code));
         let phone = c.check("phone", validate::phone(phone));
-        c.finish()?;
-        let (Some(code), Some(phone)) = (code, phone) else {
-            return Err(AppError::BadRequest);
-        };
+        let (code, phone) = c.done((code, phone))?;
         Some((code, phone))
     } else {
         None
@@ -477,7 +440,7 @@ pub async fn cancel(
     )
     .await?;
     let mut c = Fields::new(locale);
-    let reason = c.check("reason", validate::reason(&nfc(reason)));
+    let reason = c.check("reason", validate::reason(&nfc(&reason)));
     c.finish()?;
     let reason = reason.unwrap_or_default();
     let cancelled = repo::cancel(&state.pool, booking.id, &reason)
@@ -506,10 +469,7 @@ pub async fn reschedule(
     .await?;
     let mut c = Fields::new(locale);
     let slot = c.check("slot_id", slot_id(&slot));
-    c.finish()?;
-    let Some(slot) = slot else {
-        return Err(AppError::BadRequest);
-    };
+    let slot = c.done(slot)?;
     let moved = repo::reschedule(&state.pool, booking.id, slot)
         .await
         .map_err(|e| book_error(e, locale, "slot_id"))?;

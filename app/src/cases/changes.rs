@@ -80,12 +80,7 @@ pub async fn update_status(
             _ => {}
         }
     }
-    f.finish()?;
-    let (Some(code), Some(to), Some(public_note), Some(internal_note)) =
-        (code, to, public_note, internal_note)
-    else {
-        return Err(AppError::BadRequest);
-    };
+    let (code, to, public_note, internal_note) = f.done((code, to, public_note, internal_note))?;
     let holidays = repo::holidays(&state.pool).await?;
     let today = today_vn();
     let mut tx = state.pool.begin().await?;
@@ -253,11 +248,7 @@ pub async fn extend(
     if reason.as_deref() == Some("") {
         f.push("reason", ValidationCode::Required);
     }
-    f.finish()?;
-    let (Some(code), Some(complexity), Some(days), Some(reason)) = (code, complexity, days, reason)
-    else {
-        return Err(AppError::BadRequest);
-    };
+    let (code, complexity, days, reason) = f.done((code, complexity, days, reason))?;
     let holidays = repo::holidays(&state.pool).await?;
     let mut tx = state.pool.begin().await?;
     let row = locked(&mut tx, &user, &code).await?;

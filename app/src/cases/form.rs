@@ -4,13 +4,10 @@ use super::{CaseKind, TrackingCode};
 use crate::error::{AppError, ValidationCode};
 use crate::i18n::Locale;
 use chrono::NaiveDate;
-use unicode_normalization::UnicodeNormalization;
 
 pub(super) const NOTE_MAX: usize = 2000;
 
-pub(super) fn nfc(text: &str) -> String {
-    text.nfc().collect()
-}
+pub(super) use crate::booking::citizen::nfc;
 
 pub(super) fn flag(raw: &str) -> bool {
     matches!(raw.trim(), "on" | "true" | "1" | "yes")

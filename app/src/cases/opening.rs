@@ -7,6 +7,7 @@ use super::notify;
 use super::notify::row_locale;
 use super::repo;
 use super::{deadline, CaseCreated, CaseKind, CaseStatus, Channel, Complexity, TrackingCode};
+use crate::booking::citizen::{Citizen, CitizenInput};
 use crate::booking::{validate, BookingCode, BookingStatus};
 use crate::error::{AppError, ConflictReason, Fields, ValidationCode};
 use crate::i18n::Locale;
@@ -174,8 +175,7 @@ async fn from_booking(
     } else {
         f.check("summary", validate::summary(&nfc(&form.summary)))
     };
-    f.finish()?;
-    let code = code.ok_or(AppError::BadRequest)?;
+    let code = f.done(code)?;
     let booking = repo::booking_ref(&state.pool, code.as_str())
         .await?
         .ok_or(AppError::NotFound)?;
@@ -227,40 +227,22 @@ async fn by_hand(
     }
     let kind = f.check("kind", kind_field(&form.kind));
     let summary = f.check("summary", validate::summary(&nfc(&form.summary)));
-    let full_name = f.check("full_name", validate::full_name(&nfc(&form.full_name)));
-    let citizen_id = if form.citizen_id.trim().is_empty() {
-        None
-    } else {
-        f.check("citizen_id", validate::citizen_id(&form.citizen_id))
-    };
-    let phone = f.check("phone", validate::phone(&form.phone));
-    let email = f.check("email", validate::email(&form.email)).flatten();
-    if flag(&form.notify) && email.is_none() && form.email.trim().is_empty() {
+    let citizen = Citizen::parse_cccd_optional(
+        CitizenInput {
+            full_name: &form.full_name,
+            citizen_id: &form.citizen_id,
+            phone: &form.phone,
+            email: &form.email,
+        },
+        &mut f,
+    );
+    if flag(&form.notify) && form.email.trim().is_empty() {
         f.push("email", ValidationCode::Required);
     }
     let channel = f.check("channel", choice(&form.channel, Channel::parse));
     let received_on = f.check("received_on", received_field(&form.received_on, today));
-    f.finish()?;
-    let (
-        Some(office),
-        Some(kind),
-        Some(summary),
-        Some(full_name),
-        Some(phone),
-        Some(channel),
-        Some(received_on),
-    ) = (
-        office,
-        kind,
-        summary,
-        full_name,
-        phone,
-        channel,
-        received_on,
-    )
-    else {
-        return Err(AppError::BadRequest);
-    };
+    let (office, kind, summary, citizen, channel, received_on) =
+        f.done((office, kind, summary, citizen, channel, received_on))?;
     auth::require_office(user, office.id)?;
     Ok(Opening {
         office_id: office.id,
@@ -269,10 +251,10 @@ async fn by_hand(
         summary,
         channel,
         received_on,
-        full_name,
-        citizen_id,
-        phone,
-        email,
+        full_name: citizen.full_name,
+        citizen_id: citizen.citizen_id,
+        phone: citizen.phone,
+        email: citizen.email,
         locale: locale.as_str().to_owned(),
     })
 }

@@ -81,10 +81,7 @@ pub async fn lookup(code: String, verifier: String) -> Result<CaseLookup, AppErr
     let mut f = Fields::new(locale);
     let code = f.check("code", TrackingCode::parse(&code));
     let verifier = f.check("verifier", Verifier::parse(&verifier));
-    f.finish()?;
-    let (Some(code), Some(verifier)) = (code, verifier) else {
-        return Err(AppError::BadRequest);
-    };
+    let (code, verifier) = f.done((code, verifier))?;
     // Counted per address and per code before the case is looked at, so a
     // burst can try at most the limit of the 10,000 CCCD endings; handed
     // back when the case matches.

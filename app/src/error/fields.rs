@@ -121,6 +121,23 @@ impl Fields {
         result.map_err(|code| self.push(field, code)).ok()
     }
 
+    /// The reader's language, for the messages of parsers that take these
+    /// fields.
+    pub fn locale(&self) -> Locale {
+        self.locale
+    }
+
+    /// The checked values when no field had a problem, else every problem.
+    /// `values` are what [`check`](Self::check) (or a parser that notes its
+    /// fields here) returned: each is `Some` exactly when its field passed,
+    /// so with no problem noted they all are.
+    pub fn done<T: Checked>(self, values: T) -> Result<T::Value, Invalid> {
+        self.finish()?;
+        // Unreachable while every `None` comes with a noted problem: an
+        // empty `Invalid` is answered as an internal error.
+        values.all().ok_or(Invalid(Vec::new()))
+    }
+
     pub fn push(&mut self, field: &str, code: ValidationCode) {
         self.errors.push(FieldError::new(field, code, self.locale));
     }
@@ -139,3 +156,63 @@ impl Fields {
 /// The refused fields of a form.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Invalid(pub Vec<FieldError>);
+
+/// A tuple of checked values, each `Some` when its field passed.
+pub trait Checked {
+    type Value;
+    fn all(self) -> Option<Self::Value>;
+}
+
+impl<A> Checked for Option<A> {
+    type Value = A;
+    fn all(self) -> Option<A> {
+        self
+    }
+}
+
+macro_rules! checked_tuple {
+    ($($name:ident),+) => {
+        impl<$($name),+> Checked for ($(Option<$name>,)+) {
+            type Value = ($($name,)+);
+            #[allow(non_snake_case)]
+            fn all(self) -> Option<Self::Value> {
+                let ($($name,)+) = self;
+                Some(($($name?,)+))
+            }
+        }
+    };
+}
+
+checked_tuple!(A, B);
+checked_tuple!(A, B, C);
+checked_tuple!(A, B, C, D);
+checked_tuple!(A, B, C, D, E);
+checked_tuple!(A, B, C, D, E, F);
+checked_tuple!(A, B, C, D, E, F, G);
+checked_tuple!(A, B, C, D, E, F, G, H);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn done_gives_every_value_or_every_problem() {
+        let mut f = Fields::new(Locale::en);
+        let a = f.check("a", Ok::<_, ValidationCode>(1));
+        let b = f.check("b", Ok::<_, ValidationCode>("x"));
+        assert_eq!(f.done((a, b)), Ok((1, "x")));
+
+        let mut f = Fields::new(Locale::en);
+        let a = f.check("a", Err::<i32, _>(ValidationCode::Required));
+        let b = f.check("b", Err::<i32, _>(ValidationCode::TooLong));
+        let Err(Invalid(problems)) = f.done((a, b)) else {
+            panic!("two bad fields passed");
+        };
+        let names: Vec<_> = problems.iter().map(|p| p.field.as_str()).collect();
+        assert_eq!(names, ["a", "b"]);
+
+        // A `None` nobody explained is refused, never let through.
+        let f = Fields::new(Locale::en);
+        assert_eq!(f.done((Some(1), None::<i32>)), Err(Invalid(Vec::new())));
+    }
+}

@@ -11,7 +11,7 @@ use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
 use serde::{Deserialize, Serialize};
 
 mod fields;
-pub use fields::{FieldError, Fields, Invalid, ValidationCode};
+pub use fields::{Checked, FieldError, Fields, Invalid, ValidationCode};
 
 /// Why a server function failed, as the client is allowed to know it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
@@ -91,6 +91,11 @@ enum Kind {
 
 impl From<Invalid> for AppError {
     fn from(Invalid(fields): Invalid) -> Self {
+        if fields.is_empty() {
+            #[cfg(feature = "ssr")]
+            tracing::error!("a form value was missing without a field problem");
+            return AppError::Internal;
+        }
         AppError::Validation { fields }
     }
 }

@@ -58,10 +58,7 @@ pub async fn report_for(
             f.push("to", ValidationCode::EndBeforeStart);
         }
     }
-    f.finish()?;
-    let (Some(from), Some(to)) = (from, to) else {
-        return Err(AppError::BadRequest);
-    };
+    let (from, to) = f.done((from, to))?;
     let mine = desk::offices_among(&state.pool, &user.office_ids).await?;
     let scope: Vec<OfficeRow> = if office.trim().is_empty() {
         mine

@@ -1,7 +1,6 @@
 //! The second sign-in step of administrators: the code from their
 //! authenticator app (or a recovery code), and enrolment at first sign-in.
 
-use super::audit::{self, Entry};
 use super::auth::{self, AuthSession, StaffUser};
 use super::device;
 use super::totp;
@@ -60,26 +59,7 @@ async fn complete(
     how: &str,
 ) -> Result<StaffProfile, AppError> {
     totp::finish(&session).await?;
-    session.login(user).await.map_err(|e| {
-        tracing::error!(error = %e, "could not open a staff session");
-        AppError::Internal
-    })?;
-    auth::stamp_sign_in(&session).await?;
-    auth::stamp_second_factor(&session).await?;
-    device::remember(state, &user.email);
-    audit::record_alone(
-        &state.pool,
-        user,
-        &state.settings.trusted_proxies,
-        Entry {
-            action: "staff.sign_in",
-            record_type: "staff_account",
-            record_id: &user.id.to_string(),
-            office: None,
-            details: serde_json::json!({ "second_factor": how }),
-        },
-    )
-    .await?;
+    super::service::open_session(state, &mut session, user, Some(how)).await?;
     super::service::profile(state, user, use_locale()).await
 }
 

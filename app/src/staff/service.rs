@@ -7,12 +7,14 @@ use super::auth::{self, Credentials, Permission, StaffUser};
 use super::confidentiality::{self, Matter};
 use super::desk::{self, DeskError, DeskRow, OfficeRow};
 use super::device;
+use super::walk_in::{self, Place, WalkIn, WalkInError};
 use super::{
     AuditEntry, DayCounts, DaySlot, DayView, DeskAction, DeskBooking, DeskResult, OfficeChoice,
     Role, SecondFactor, StaffProfile,
 };
+use crate::booking::citizen::{Citizen, CitizenInput, Visit, VisitInput};
 use crate::booking::{BookingCode, BookingStatus, Topic};
-use crate::error::{AppError, ConflictReason, FieldError, Fields, ValidationCode};
+use crate::error::{AppError, ConflictReason, Fields, ValidationCode};
 use crate::i18n::{td_string, Locale};
 use crate::locale::use_locale;
 use crate::ssr::{app_state, respond::is_plain_form_post, AppState};
@@ -20,12 +22,6 @@ use crate::time::{rfc3339, today_vn};
 use axum_login::AuthnBackend as _;
 use chrono::{NaiveDate, Utc};
 use chrono_tz::Asia::Ho_Chi_Minh;
-
-fn invalid(field: &str, code: ValidationCode, locale: Locale) -> AppError {
-    AppError::Validation {
-        fields: vec![FieldError::new(field, code, locale)],
-    }
-}
 
 pub(crate) fn office_choice(row: &OfficeRow, locale: Locale) -> OfficeChoice {
     OfficeChoice {
@@ -110,31 +106,51 @@ pub async fn login(email: String, password: String) -> Result<StaffProfile, AppE
         pending.second_factor = Some(step);
         return Ok(pending);
     }
-    // An administrator's browser becomes known only after the second factor.
-    device::remember(&state, &user.email);
-    // Rotates the session id (no fixation) and ties it to the password.
-    session.login(&user).await.map_err(|e| {
+    open_session(&state, &mut session, &user, None).await?;
+    if is_plain_form_post() {
+        leptos_axum::redirect("/staff");
+    }
+    profile(&state, &user, locale).await
+}
+
+/// Signs the member in once every step is passed: the session id rotates
+/// (no fixation) and is tied to the password, the time and — for an
+/// administrator, `second_factor` says how — the second step are stamped,
+/// the browser becomes known to the sign-in limits (an administrator's only
+/// now), and the sign-in is audited.
+pub(super) async fn open_session(
+    state: &AppState,
+    session: &mut auth::AuthSession,
+    user: &StaffUser,
+    second_factor: Option<&str>,
+) -> Result<(), AppError> {
+    session.login(user).await.map_err(|e| {
         tracing::error!(error = %e, "could not open a staff session");
         AppError::Internal
     })?;
-    auth::stamp_sign_in(&session).await?;
+    auth::stamp_sign_in(session).await?;
+    if second_factor.is_some() {
+        auth::stamp_second_factor(session).await?;
+    }
+    device::remember(state, &user.email);
+    let details = match second_factor {
+        Some(how) => serde_json::json!({ "second_factor": how }),
+        None => serde_json::json!({}),
+    };
     audit::record_alone(
         &state.pool,
-        &user,
+        user,
         &state.settings.trusted_proxies,
         Entry {
             action: "staff.sign_in",
             record_type: "staff_account",
             record_id: &user.id.to_string(),
             office: None,
-            details: serde_json::json!({}),
+            details,
         },
     )
     .await?;
-    if is_plain_form_post() {
-        leptos_axum::redirect("/staff");
-    }
-    profile(&state, &user, locale).await
+    Ok(())
 }
 
 /// `POST /api/staff/logout`.
@@ -234,7 +250,7 @@ pub async fn day(office: String, date: String) -> Result<DayView, AppError> {
         today_vn()
     } else {
         NaiveDate::parse_from_str(date.trim(), "%Y-%m-%d")
-            .map_err(|_| invalid("date", ValidationCode::InvalidDate, locale))?
+            .map_err(|_| AppError::invalid("date", ValidationCode::InvalidDate, locale))?
     };
     let slots = desk::day_slots(&state.pool, office.id, date).await?;
     let bookings = desk::day_bookings(&state.pool, office.id, date).await?;
@@ -382,7 +398,7 @@ fn back_to_day(office: &str, starts_at: chrono::DateTime<Utc>, done: &str, code:
 }
 
 fn parse_code(raw: &str, locale: Locale) -> Result<BookingCode, AppError> {
-    BookingCode::parse(raw).map_err(|code| invalid("code", code, locale))
+    BookingCode::parse(raw).map_err(|code| AppError::invalid("code", code, locale))
 }
 
 /// The front-desk actions.
@@ -394,10 +410,14 @@ pub async fn act(action: DeskAction, code: String, reason: String) -> Result<Des
     let reason = reason.trim().to_owned();
     if action.needs_reason() {
         if reason.is_empty() {
-            return Err(invalid("reason", ValidationCode::Required, locale));
+            return Err(AppError::invalid(
+                "reason",
+                ValidationCode::Required,
+                locale,
+            ));
         }
         if reason.chars().count() > 500 {
-            return Err(invalid("reason", ValidationCode::TooLong, locale));
+            return Err(AppError::invalid("reason", ValidationCode::TooLong, locale));
         }
     }
     let booking = desk::apply(
@@ -430,10 +450,10 @@ pub async fn note(code: String, note: String) -> Result<(), AppError> {
     let code = parse_code(&code, locale)?;
     let note = note.trim();
     if note.is_empty() {
-        return Err(invalid("note", ValidationCode::Required, locale));
+        return Err(AppError::invalid("note", ValidationCode::Required, locale));
     }
     if note.chars().count() > 1000 {
-        return Err(invalid("note", ValidationCode::TooLong, locale));
+        return Err(AppError::invalid("note", ValidationCode::TooLong, locale));
     }
     desk::add_note(
         &state.pool,
@@ -470,7 +490,7 @@ fn optional_date(raw: &str, field: &str, locale: Locale) -> Result<Option<NaiveD
     }
     NaiveDate::parse_from_str(raw, "%Y-%m-%d")
         .map(Some)
-        .map_err(|_| invalid(field, ValidationCode::InvalidDate, locale))
+        .map_err(|_| AppError::invalid(field, ValidationCode::InvalidDate, locale))
 }
 
 /// `GET /api/staff/audit`.
@@ -518,10 +538,18 @@ pub struct WalkInForm {
     pub interpreter: Option<String>,
 }
 
+/// `now`, or the RFC 3339 start of a slot.
+fn walk_in_place(raw: &str) -> Result<Place, ValidationCode> {
+    if raw.trim() == "now" {
+        return Ok(Place::Now);
+    }
+    chrono::DateTime::parse_from_rfc3339(raw.trim())
+        .map(|t| Place::Slot(t.with_timezone(&Utc)))
+        .map_err(|_| ValidationCode::InvalidSlot)
+}
+
 /// `POST /api/staff/bookings/walk-in`.
 pub async fn walk_in(form: WalkInForm) -> Result<DeskResult, AppError> {
-    use crate::booking::validate;
-    use unicode_normalization::UnicodeNormalization;
     let state = app_state()?;
     let locale = use_locale();
     let user = auth::require(&state, Permission::FrontDesk).await?;
@@ -529,108 +557,52 @@ pub async fn walk_in(form: WalkInForm) -> Result<DeskResult, AppError> {
         .await?
         .ok_or(AppError::NotFound)?;
     auth::require_office(&user, office.id)?;
-    let nfc = |s: &str| -> String { s.nfc().collect() };
-    let mut fields = Vec::new();
-    let mut check = |field: &str, code: Option<ValidationCode>| {
-        if let Some(code) = code {
-            fields.push(FieldError::new(field, code, locale));
-        }
-    };
-    let starts_at = if form.starts_at.trim() == "now" {
-        Ok(super::walk_in::Place::Now)
-    } else {
-        chrono::DateTime::parse_from_rfc3339(form.starts_at.trim())
-            .map(|t| super::walk_in::Place::Slot(t.with_timezone(&Utc)))
-            .map_err(|_| ValidationCode::InvalidSlot)
-    };
-    check("starts_at", starts_at.as_ref().err().copied());
-    let full_name = validate::full_name(&nfc(&form.full_name));
-    check("full_name", full_name.as_ref().err().copied());
-    let citizen_id = validate::citizen_id(&form.citizen_id);
-    check("citizen_id", citizen_id.as_ref().err().copied());
-    let phone = validate::phone(&form.phone);
-    check("phone", phone.as_ref().err().copied());
-    let email = validate::email(&form.email);
-    check("email", email.as_ref().err().copied());
-    let topic = Topic::parse(&form.topic);
-    check("topic", topic.as_ref().err().copied());
-    let summary = validate::summary(&nfc(&form.summary));
-    check("summary", summary.as_ref().err().copied());
-    let party_size = validate::party_size(&form.party_size);
-    check("party_size", party_size.as_ref().err().copied());
-    let representatives = validate::representatives(
-        &nfc(&form.representatives),
-        party_size.as_ref().ok().copied(),
+    let mut f = Fields::new(locale);
+    let place = f.check("starts_at", walk_in_place(&form.starts_at));
+    let citizen = Citizen::parse(
+        CitizenInput {
+            full_name: &form.full_name,
+            citizen_id: &form.citizen_id,
+            phone: &form.phone,
+            email: &form.email,
+        },
+        &mut f,
     );
-    check("representatives", representatives.as_ref().err().copied());
-    let needs = validate::needs(&nfc(&form.needs));
-    check("needs", needs.as_ref().err().copied());
-    if !fields.is_empty() {
-        return Err(AppError::Validation { fields });
-    }
-    let (
-        Ok(starts_at),
-        Ok(full_name),
-        Ok(citizen_id),
-        Ok(phone),
-        Ok(email),
-        Ok(topic),
-        Ok(summary),
-        Ok(party_size),
-        Ok(representatives),
-        Ok(needs),
-    ) = (
-        starts_at,
-        full_name,
-        citizen_id,
-        phone,
-        email,
-        topic,
-        summary,
-        party_size,
-        representatives,
-        needs,
-    )
-    else {
-        return Err(AppError::BadRequest);
+    let visit = Visit::parse(
+        VisitInput {
+            topic: &form.topic,
+            summary: &form.summary,
+            party_size: &form.party_size,
+            representatives: &form.representatives,
+            needs: &form.needs,
+            interpreter: form.interpreter.as_deref(),
+        },
+        &mut f,
+    );
+    let (place, citizen, visit) = f.done((place, citizen, visit))?;
+    let back_at = match place {
+        Place::Slot(at) => at,
+        Place::Now => Utc::now(),
     };
-    let back_at = match starts_at {
-        super::walk_in::Place::Slot(at) => at,
-        super::walk_in::Place::Now => Utc::now(),
-    };
-    let w = super::walk_in::WalkIn {
+    let w = WalkIn {
         office: office.id,
-        place: starts_at,
-        full_name,
-        citizen_id,
-        phone,
-        email,
-        topic,
-        summary,
-        party_size: i16::try_from(party_size).unwrap_or(i16::MAX),
-        representatives,
-        needs,
-        interpreter: validate::consent(form.interpreter.as_deref()).is_ok(),
+        place,
+        citizen,
+        visit,
     };
-    let code = super::walk_in::register(&state.pool, &user, &state.settings.trusted_proxies, &w)
+    let code = walk_in::register(&state.pool, &user, &state.settings.trusted_proxies, &w)
         .await
         .map_err(|e| match e {
-            super::walk_in::WalkInError::Full => AppError::Conflict {
+            WalkInError::Full => AppError::Conflict {
                 reason: ConflictReason::SlotFull,
             },
-            super::walk_in::WalkInError::NoSuchSlot | super::walk_in::WalkInError::NotAllowed => {
-                AppError::Validation {
-                    fields: vec![FieldError::new(
-                        "starts_at",
-                        ValidationCode::InvalidSlot,
-                        locale,
-                    )],
-                }
+            WalkInError::NoSuchSlot | WalkInError::NotAllowed => {
+                AppError::invalid("starts_at", ValidationCode::InvalidSlot, locale)
             }
-            super::walk_in::WalkInError::AlreadyBooked => AppError::Conflict {
+            WalkInError::AlreadyBooked => AppError::Conflict {
                 reason: ConflictReason::AlreadyBooked,
             },
-            super::walk_in::WalkInError::Db(e) => e.into(),
+            WalkInError::Db(e) => e.into(),
         })?;
     back_to_day(&office.slug, back_at, "checked_in", &code);
     Ok(DeskResult {

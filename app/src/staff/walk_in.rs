@@ -5,8 +5,9 @@
 
 use super::audit::{self, Entry};
 use super::auth::StaffUser;
+use crate::booking::citizen::{Citizen, Visit};
 use crate::booking::repo;
-use crate::booking::{BookingCode, HistoryStep, Topic, CONSENT_VERSION};
+use crate::booking::{BookingCode, HistoryStep, CONSENT_VERSION};
 use chrono::{DateTime, Utc};
 use sqlx::PgPool;
 use uuid::Uuid;
@@ -22,16 +23,8 @@ pub enum Place {
 pub struct WalkIn {
     pub office: Uuid,
     pub place: Place,
-    pub full_name: String,
-    pub citizen_id: String,
-    pub phone: String,
-    pub email: Option<String>,
-    pub topic: Topic,
-    pub summary: String,
-    pub party_size: i16,
-    pub representatives: Vec<String>,
-    pub needs: String,
-    pub interpreter: bool,
+    pub citizen: Citizen,
+    pub visit: Visit,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -72,16 +65,16 @@ pub async fn register(
         code.as_str(),
         w.office,
         slot,
-        w.full_name,
-        w.citizen_id,
-        w.phone,
-        w.email,
-        w.topic.as_str(),
-        w.summary,
-        w.party_size,
-        &w.representatives,
-        w.needs,
-        w.interpreter,
+        w.citizen.full_name,
+        w.citizen.citizen_id,
+        w.citizen.phone,
+        w.citizen.email,
+        w.visit.topic.as_str(),
+        w.visit.summary,
+        w.visit.party_size,
+        &w.visit.representatives,
+        w.visit.needs,
+        w.visit.interpreter,
         format!("desk-{CONSENT_VERSION}"),
     )
     .fetch_one(&mut *tx)

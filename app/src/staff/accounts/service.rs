@@ -194,10 +194,7 @@ pub async fn create(
     }
     let role = role_of(&role).map_err(|code| f.push("role", code)).ok();
     let ids = office_ids(&state, &offices, &mut f).await?;
-    f.finish()?;
-    let (Some(email), Some(role)) = (email, role) else {
-        return Err(AppError::BadRequest);
-    };
+    let (email, role) = f.done((email, role))?;
     reauthenticate(&state, &user, &password, locale).await?;
     let new = NewAccount {
         email: &email,
@@ -206,9 +203,7 @@ pub async fn create(
         offices: &ids,
     };
     repo::create(&state.pool, &new).await.map_err(|e| match e {
-        AccountError::EmailTaken => AppError::Validation {
-            fields: vec![FieldError::new("email", ValidationCode::EmailTaken, locale)],
-        },
+        AccountError::EmailTaken => AppError::invalid("email", ValidationCode::EmailTaken, locale),
         AccountError::NotFound => AppError::NotFound,
         AccountError::Db(e) => e.into(),
     })?;
@@ -245,20 +240,15 @@ pub async fn update(
     let mut f = Fields::new(locale);
     let role = role_of(&role).map_err(|code| f.push("role", code)).ok();
     let ids = office_ids(&state, &offices, &mut f).await?;
-    f.finish()?;
-    let Some(role) = role else {
-        return Err(AppError::BadRequest);
-    };
+    let role = f.done(role)?;
     let active = crate::booking::validate::consent(active.as_deref()).is_ok();
     // An administrator cannot lock themselves out.
     if target.id == user.id && (!active || role != Role::Admin) {
-        return Err(AppError::Validation {
-            fields: vec![FieldError::new(
-                "role",
-                ValidationCode::InvalidChoice,
-                locale,
-            )],
-        });
+        return Err(AppError::invalid(
+            "role",
+            ValidationCode::InvalidChoice,
+            locale,
+        ));
     }
     reauthenticate(&state, &user, &password, locale).await?;
     repo::update(&state.pool, &email, role.as_str(), &ids, active)

@@ -6,7 +6,7 @@
 use super::repo::{self, Change, HoursRow, RuleError, SpecialRow};
 use super::{ClosedDay, DayClosed, ScheduleView, SpecialHours, WeeklyHours};
 use crate::booking::schedule::generate;
-use crate::error::{AppError, ConflictReason, FieldError, Fields, ValidationCode};
+use crate::error::{AppError, ConflictReason, Fields, ValidationCode};
 use crate::i18n::Locale;
 use crate::locale::use_locale;
 use crate::ssr::{app_state, respond::is_plain_form_post, AppState};
@@ -115,13 +115,7 @@ fn rule_error(error: RuleError, locale: Locale, overlap_field: &str) -> AppError
         RuleError::BelowTaken => AppError::Conflict {
             reason: ConflictReason::CapacityBelowTaken,
         },
-        RuleError::Overlap => AppError::Validation {
-            fields: vec![FieldError::new(
-                overlap_field,
-                ValidationCode::Overlaps,
-                locale,
-            )],
-        },
+        RuleError::Overlap => AppError::invalid(overlap_field, ValidationCode::Overlaps, locale),
         RuleError::NotFound => AppError::NotFound,
         RuleError::Db(e) => e.into(),
     }
@@ -217,10 +211,7 @@ pub async fn settings(
     let mut f = Fields::new(locale);
     let horizon = f.check("horizon_days", number::<i32>(&horizon, 1, 366));
     let notice = f.check("min_notice_minutes", number::<i32>(&notice, 0, 20160));
-    f.finish()?;
-    let (Some(horizon), Some(notice)) = (horizon, notice) else {
-        return Err(AppError::BadRequest);
-    };
+    let (horizon, notice) = f.done((horizon, notice))?;
     let walk_ins = crate::booking::validate::consent(walk_ins.as_deref()).is_ok();
     let details = serde_json::json!({
         "horizon_days": horizon, "min_notice_minutes": notice, "walk_ins_outside_slots": walk_ins,
@@ -295,10 +286,7 @@ pub async fn hours_add(form: HoursForm) -> Result<(), AppError> {
         number::<i16>(&form.day, 1, 7).map_err(|_| ValidationCode::InvalidChoice),
     );
     let hours = hours_fields(&form, &mut f);
-    f.finish()?;
-    let (Some(weekday), Some(h)) = (weekday, hours) else {
-        return Err(AppError::BadRequest);
-    };
+    let (weekday, h) = f.done((weekday, hours))?;
     let row = HoursRow {
         weekday,
         opens: h.opens,
@@ -333,10 +321,7 @@ pub async fn hours_remove(office: String, weekday: String, opens: String) -> Res
         number::<i16>(&weekday, 1, 7).map_err(|_| ValidationCode::InvalidChoice),
     );
     let opens = f.check("opens", time(&opens));
-    f.finish()?;
-    let (Some(weekday), Some(opens)) = (weekday, opens) else {
-        return Err(AppError::BadRequest);
-    };
+    let (weekday, opens) = f.done((weekday, opens))?;
     let details = serde_json::json!({ "weekday": weekday, "opens": hhmm(opens) });
     repo::remove_hours(
         &state.pool,
@@ -359,10 +344,7 @@ pub async fn special_add(form: HoursForm) -> Result<(), AppError> {
     let mut f = Fields::new(locale);
     let day = f.check("date", future_date(&form.day));
     let hours = hours_fields(&form, &mut f);
-    f.finish()?;
-    let (Some(day), Some(h)) = (day, hours) else {
-        return Err(AppError::BadRequest);
-    };
+    let (day, h) = f.done((day, hours))?;
     let row = SpecialRow {
         day,
         opens: h.opens,
@@ -393,10 +375,7 @@ pub async fn special_remove(office: String, date: String) -> Result<(), AppError
     let (user, office) = member_and_office(&state, &office).await?;
     let mut f = Fields::new(locale);
     let day = f.check("date", future_date(&date));
-    f.finish()?;
-    let Some(day) = day else {
-        return Err(AppError::BadRequest);
-    };
+    let day = f.done(day)?;
     let details = serde_json::json!({ "date": day.to_string() });
     repo::remove_special(
         &state.pool,
@@ -422,10 +401,7 @@ pub async fn close_day(
     let mut f = Fields::new(locale);
     let day = f.check("date", future_date(&date));
     let why = f.check("reason", reason(&reason_raw, true));
-    f.finish()?;
-    let (Some(day), Some(why)) = (day, why) else {
-        return Err(AppError::BadRequest);
-    };
+    let (day, why) = f.done((day, why))?;
     let details = serde_json::json!({ "date": day.to_string(), "reason": why });
     let cancelled = repo::close_day(
         &state.pool,
@@ -450,10 +426,7 @@ pub async fn reopen_day(office: String, date: String) -> Result<(), AppError> {
     let (user, office) = member_and_office(&state, &office).await?;
     let mut f = Fields::new(locale);
     let day = f.check("date", future_date(&date));
-    f.finish()?;
-    let Some(day) = day else {
-        return Err(AppError::BadRequest);
-    };
+    let day = f.done(day)?;
     let details = serde_json::json!({ "date": day.to_string() });
     repo::reopen_day(
         &state.pool,
@@ -484,10 +457,7 @@ pub async fn block(office: String, at: String, why: String, blocked: bool) -> Re
     let mut f = Fields::new(locale);
     let at = f.check("starts_at", starts_at(&at));
     let why = f.check("reason", reason(&why, false));
-    f.finish()?;
-    let (Some(at), Some(why)) = (at, why) else {
-        return Err(AppError::BadRequest);
-    };
+    let (at, why) = f.done((at, why))?;
     let action = if blocked {
         "slot.block"
     } else {
@@ -520,10 +490,7 @@ pub async fn slot_capacity(office: String, at: String, capacity: String) -> Resu
     let mut f = Fields::new(locale);
     let at = f.check("starts_at", starts_at(&at));
     let capacity = f.check("capacity", number::<i16>(&capacity, 1, 500));
-    f.finish()?;
-    let (Some(at), Some(capacity)) = (at, capacity) else {
-        return Err(AppError::BadRequest);
-    };
+    let (at, capacity) = f.done((at, capacity))?;
     let details = serde_json::json!({ "starts_at": at.to_rfc3339(), "capacity": capacity });
     repo::set_capacity(
         &state.pool,
