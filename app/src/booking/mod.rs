@@ -9,12 +9,18 @@
 pub mod citizen;
 pub mod code;
 #[cfg(feature = "ssr")]
+mod create;
+#[cfg(feature = "ssr")]
 pub mod drafts;
 mod guard;
+#[cfg(feature = "ssr")]
+mod manage;
 #[cfg(feature = "ssr")]
 pub mod notice;
 #[cfg(feature = "ssr")]
 pub mod notify;
+#[cfg(feature = "ssr")]
+mod pages;
 #[cfg(feature = "ssr")]
 pub mod repo;
 #[cfg(feature = "ssr")]
@@ -125,7 +131,7 @@ pub async fn create_booking(
     #[server(default)] consent: Option<String>,
     #[server(default)] request_id: Option<String>,
 ) -> Result<BookingCreated, AppError> {
-    let form = service::BookingForm {
+    let form = create::BookingForm {
         slot_id,
         full_name,
         citizen_id,
@@ -140,7 +146,7 @@ pub async fn create_booking(
         consent,
         request_id,
     };
-    crate::ssr::respond(service::create(form).await)
+    crate::ssr::respond(create::create(form).await)
 }
 
 /// Finds a booking by its code and the phone number it was made with. A
@@ -150,7 +156,7 @@ pub async fn lookup_booking(
     #[server(default)] code: String,
     #[server(default)] phone: String,
 ) -> Result<BookingDetails, AppError> {
-    crate::ssr::respond(service::lookup(code, phone).await)
+    crate::ssr::respond(manage::lookup(code, phone).await)
 }
 
 /// Cancels a booking, identified by code + phone or by its private link's
@@ -162,7 +168,7 @@ pub async fn cancel_booking(
     #[server(default)] token: String,
     #[server(default)] reason: String,
 ) -> Result<BookingDetails, AppError> {
-    crate::ssr::respond(service::cancel(code, phone, token, reason).await)
+    crate::ssr::respond(manage::cancel(code, phone, token, reason).await)
 }
 
 /// Moves a booking to another slot of the same office, atomically.
@@ -173,7 +179,7 @@ pub async fn reschedule_booking(
     #[server(default)] token: String,
     #[server(default)] slot_id: String,
 ) -> Result<BookingDetails, AppError> {
-    crate::ssr::respond(service::reschedule(code, phone, token, slot_id).await)
+    crate::ssr::respond(manage::reschedule(code, phone, token, slot_id).await)
 }
 
 /// A day in the booking calendar.
@@ -233,7 +239,7 @@ pub async fn load_booking_page(
     office: String,
     #[server(default)] day: Option<String>,
 ) -> Result<BookingPageData, AppError> {
-    crate::ssr::respond(service::page_data(office, day).await)
+    crate::ssr::respond(pages::page_data(office, day).await)
 }
 
 /// What the private manage page shows.
@@ -252,5 +258,5 @@ pub async fn load_manage_page(
     token: String,
     #[server(default)] day: Option<String>,
 ) -> Result<ManagePageData, AppError> {
-    crate::ssr::respond(service::manage_page(token, day).await)
+    crate::ssr::respond(pages::manage_page(token, day).await)
 }

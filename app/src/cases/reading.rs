@@ -15,7 +15,7 @@ use crate::locale::use_locale;
 use crate::ssr::{app_state, AppState};
 use crate::staff::auth::{self, Permission, StaffUser};
 use crate::staff::desk;
-use crate::staff::service::office_choice;
+use crate::staff::desk::office_choice;
 use crate::time::{rfc3339, today_vn};
 use chrono::NaiveDate;
 

@@ -10,8 +10,8 @@ use crate::i18n::Locale;
 use crate::locale::use_locale;
 use crate::ssr::{app_state, AppState};
 use crate::staff::auth::{self, Permission, StaffUser};
+use crate::staff::desk::office_choice;
 use crate::staff::desk::{self, OfficeRow};
-use crate::staff::service::office_choice;
 use chrono::{Datelike, NaiveDate};
 
 /// The report's order: the way through, then the ways out.

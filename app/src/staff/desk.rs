@@ -7,6 +7,7 @@ use super::auth::StaffUser;
 use crate::booking::notice::{self, MailKind};
 use crate::booking::repo::{self, BookingRow};
 use crate::booking::{BookingStatus, DeskAction, Topic};
+use crate::i18n::Locale;
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::PgPool;
 use uuid::Uuid;
@@ -305,4 +306,15 @@ pub async fn office_by_slug(pool: &PgPool, slug: &str) -> Result<Option<OfficeRo
     )
     .fetch_optional(pool)
     .await
+}
+
+/// The office as a member picks it, named in the reader's language.
+pub fn office_choice(row: &OfficeRow, locale: Locale) -> super::OfficeChoice {
+    super::OfficeChoice {
+        slug: row.slug.clone(),
+        name: match (locale, &row.name_en) {
+            (Locale::en, Some(en)) => en.clone(),
+            _ => row.name_vi.clone(),
+        },
+    }
 }

@@ -59,8 +59,8 @@ async fn complete(
     how: &str,
 ) -> Result<StaffProfile, AppError> {
     totp::finish(&session).await?;
-    super::service::open_session(state, &mut session, user, Some(how)).await?;
-    super::service::profile(state, user, use_locale()).await
+    super::session::open_session(state, &mut session, user, Some(how)).await?;
+    super::session::profile(state, user, use_locale()).await
 }
 
 /// `POST /api/staff/login/code`.

@@ -7,22 +7,30 @@
 
 pub mod accounts;
 #[cfg(feature = "ssr")]
+mod actions;
+#[cfg(feature = "ssr")]
 pub mod audit;
 #[cfg(feature = "ssr")]
 pub mod auth;
 #[cfg(feature = "ssr")]
 pub mod confidentiality;
 #[cfg(feature = "ssr")]
+mod day;
+#[cfg(feature = "ssr")]
 pub mod desk;
+mod desk_view;
 #[cfg(feature = "ssr")]
 pub mod device;
 #[cfg(feature = "ssr")]
 mod mfa;
+mod role;
 pub mod schedule;
 #[cfg(feature = "ssr")]
-pub(crate) mod service;
+pub(crate) mod session;
 #[cfg(feature = "ssr")]
 pub mod totp;
+#[cfg(feature = "ssr")]
+mod trail;
 #[cfg(feature = "ssr")]
 mod undelivered;
 #[cfg(feature = "ssr")]
@@ -30,71 +38,15 @@ pub mod walk_in;
 
 #[cfg(feature = "ssr")]
 use crate::booking::DeskAction;
-use crate::booking::{BookingStatus, Topic};
 use crate::error::AppError;
-use crate::i18n::{td_string, Locale};
+pub use desk_view::{
+    BlockedSlot, DayCounts, DaySlot, DayView, DeskBooking, DeskResult, OfficeChoice,
+};
+pub use role::Role;
+
 use leptos::prelude::*;
 use leptos::server_fn::codec::GetUrl;
 use serde::{Deserialize, Serialize};
-
-/// What a staff account may do.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(sqlx::Type))]
-#[cfg_attr(feature = "ssr", sqlx(type_name = "text", rename_all = "snake_case"))]
-#[serde(rename_all = "snake_case")]
-pub enum Role {
-    Receptionist,
-    Officer,
-    /// Leads the case officers of their offices: assigns cases, and sees a
-    /// denouncer's identity in those offices.
-    Supervisor,
-    Admin,
-}
-
-impl Role {
-    pub const ALL: [Role; 4] = [
-        Role::Receptionist,
-        Role::Officer,
-        Role::Supervisor,
-        Role::Admin,
-    ];
-
-    pub fn parse(raw: &str) -> Option<Self> {
-        Some(match raw {
-            "receptionist" => Self::Receptionist,
-            "officer" => Self::Officer,
-            "supervisor" => Self::Supervisor,
-            "admin" => Self::Admin,
-            _ => return None,
-        })
-    }
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Receptionist => "receptionist",
-            Self::Officer => "officer",
-            Self::Supervisor => "supervisor",
-            Self::Admin => "admin",
-        }
-    }
-
-    /// The role in the reader's language.
-    pub fn label(self, locale: Locale) -> &'static str {
-        match self {
-            Self::Receptionist => td_string!(locale, staff.role_receptionist),
-            Self::Officer => td_string!(locale, staff.role_officer),
-            Self::Supervisor => td_string!(locale, staff.role_supervisor),
-            Self::Admin => td_string!(locale, staff.role_admin),
-        }
-    }
-}
-
-/// An office a staff member serves.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct OfficeChoice {
-    pub slug: String,
-    pub name: String,
-}
 
 /// The signed-in staff member.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -131,95 +83,6 @@ pub struct Enrollment {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RecoveryCodes {
     pub codes: Vec<String>,
-}
-
-/// A booking as the front desk sees it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct DeskBooking {
-    pub code: String,
-    pub status: BookingStatus,
-    pub full_name: String,
-    pub party_size: i16,
-    pub representatives: Vec<String>,
-    pub topic: Topic,
-    pub summary: String,
-    pub needs: String,
-    pub interpreter: bool,
-    pub email_given: bool,
-    pub starts_at: String,
-    pub ends_at: String,
-    pub notes: Vec<String>,
-    /// Received without a booking.
-    pub walk_in: bool,
-    /// A denouncer this reader may not see: name, representatives and
-    /// summary are withheld.
-    pub masked: bool,
-}
-
-/// A slot of the day with its bookings.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct DaySlot {
-    pub starts_at: String,
-    pub ends_at: String,
-    pub capacity: i16,
-    pub taken: i16,
-    /// No longer offered to citizens (kept for its bookings).
-    pub withdrawn: bool,
-    pub bookings: Vec<DeskBooking>,
-}
-
-/// The day's figures.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct DayCounts {
-    /// Requests waiting for a decision.
-    pub pending: u32,
-    /// Confirmed, arrived, done or absent: people the office expects.
-    pub expected: u32,
-    /// Checked in or done.
-    pub arrived: u32,
-    pub no_show: u32,
-    /// Places still free in offered slots.
-    pub free: u32,
-}
-
-/// `GET /api/staff/bookings`: one office's day.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct DayView {
-    pub office: OfficeChoice,
-    /// The offices the member may switch to.
-    pub offices: Vec<OfficeChoice>,
-    /// `YYYY-MM-DD`, Vietnam date, and its neighbours and today for links.
-    pub date: String,
-    pub previous_date: String,
-    pub next_date: String,
-    pub today: String,
-    pub counts: DayCounts,
-    /// Whether the member may block slots and change their places.
-    pub can_edit_schedule: bool,
-    /// Slots running now or later today with room, for walk-ins (empty on
-    /// other days).
-    pub walk_in_slots: Vec<String>,
-    /// Whether the office takes walk-ins outside its slots (`starts_at=now`).
-    pub walk_in_outside_slots: bool,
-    /// Slots of the day blocked by staff (not offered).
-    pub blocked: Vec<BlockedSlot>,
-    /// Requests waiting for a decision, earliest slot first.
-    pub pending: Vec<DeskBooking>,
-    pub slots: Vec<DaySlot>,
-}
-
-/// A slot staff blocked.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct BlockedSlot {
-    pub starts_at: String,
-    pub reason: String,
-}
-
-/// What a front-desk action answers.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct DeskResult {
-    pub code: String,
-    pub status: BookingStatus,
 }
 
 /// One row of the audit trail.
@@ -267,7 +130,7 @@ pub async fn staff_login(
     #[server(default)] email: String,
     #[server(default)] password: String,
 ) -> Result<StaffProfile, AppError> {
-    crate::ssr::respond(service::login(email, password).await)
+    crate::ssr::respond(session::login(email, password).await)
 }
 
 /// The second step for administrators: the authenticator's code or a
@@ -302,13 +165,13 @@ pub async fn staff_recovery_codes() -> Result<RecoveryCodes, AppError> {
 /// Ends the session.
 #[server(endpoint = "staff/logout")]
 pub async fn staff_logout() -> Result<(), AppError> {
-    crate::ssr::respond(service::logout().await)
+    crate::ssr::respond(session::logout().await)
 }
 
 /// The signed-in member (401 without a session).
 #[server(endpoint = "staff/me", input = GetUrl)]
 pub async fn staff_me() -> Result<StaffProfile, AppError> {
-    crate::ssr::respond(service::me().await)
+    crate::ssr::respond(session::me().await)
 }
 
 /// An office's day: `office` (slug, default the member's first office),
@@ -318,13 +181,13 @@ pub async fn staff_day(
     #[server(default)] office: Option<String>,
     #[server(default)] date: Option<String>,
 ) -> Result<DayView, AppError> {
-    crate::ssr::respond(service::day(office.unwrap_or_default(), date.unwrap_or_default()).await)
+    crate::ssr::respond(day::day(office.unwrap_or_default(), date.unwrap_or_default()).await)
 }
 
 /// Confirms a requested booking (e-mails the citizen).
 #[server(endpoint = "staff/bookings/confirm")]
 pub async fn staff_confirm(#[server(default)] code: String) -> Result<DeskResult, AppError> {
-    crate::ssr::respond(service::act(DeskAction::Confirm, code, String::new()).await)
+    crate::ssr::respond(actions::act(DeskAction::Confirm, code, String::new()).await)
 }
 
 /// Turns a request down with a reason (frees the place, e-mails the citizen).
@@ -333,7 +196,7 @@ pub async fn staff_reject(
     #[server(default)] code: String,
     #[server(default)] reason: String,
 ) -> Result<DeskResult, AppError> {
-    crate::ssr::respond(service::act(DeskAction::Reject, code, reason).await)
+    crate::ssr::respond(actions::act(DeskAction::Reject, code, reason).await)
 }
 
 /// Cancels a request or a confirmed booking with a reason (frees the place,
@@ -343,25 +206,25 @@ pub async fn staff_cancel(
     #[server(default)] code: String,
     #[server(default)] reason: String,
 ) -> Result<DeskResult, AppError> {
-    crate::ssr::respond(service::act(DeskAction::Cancel, code, reason).await)
+    crate::ssr::respond(actions::act(DeskAction::Cancel, code, reason).await)
 }
 
 /// Checks a confirmed booking in, by its code (typed or scanned).
 #[server(endpoint = "staff/bookings/check-in")]
 pub async fn staff_check_in(#[server(default)] code: String) -> Result<DeskResult, AppError> {
-    crate::ssr::respond(service::act(DeskAction::CheckIn, code, String::new()).await)
+    crate::ssr::respond(actions::act(DeskAction::CheckIn, code, String::new()).await)
 }
 
 /// Marks a confirmed booking as a no-show.
 #[server(endpoint = "staff/bookings/no-show")]
 pub async fn staff_no_show(#[server(default)] code: String) -> Result<DeskResult, AppError> {
-    crate::ssr::respond(service::act(DeskAction::NoShow, code, String::new()).await)
+    crate::ssr::respond(actions::act(DeskAction::NoShow, code, String::new()).await)
 }
 
 /// Marks a checked-in booking as done.
 #[server(endpoint = "staff/bookings/complete")]
 pub async fn staff_complete(#[server(default)] code: String) -> Result<DeskResult, AppError> {
-    crate::ssr::respond(service::act(DeskAction::Complete, code, String::new()).await)
+    crate::ssr::respond(actions::act(DeskAction::Complete, code, String::new()).await)
 }
 
 /// Registers someone at the desk without a booking into a slot running now
@@ -384,7 +247,7 @@ pub async fn staff_walk_in(
     #[server(default)] needs: String,
     #[server(default)] interpreter: Option<String>,
 ) -> Result<DeskResult, AppError> {
-    let form = service::WalkInForm {
+    let form = actions::WalkInForm {
         office,
         starts_at,
         full_name,
@@ -398,7 +261,7 @@ pub async fn staff_walk_in(
         needs,
         interpreter,
     };
-    crate::ssr::respond(service::walk_in(form).await)
+    crate::ssr::respond(actions::walk_in(form).await)
 }
 
 /// Adds a note to a booking (staff only; never shown to the citizen).
@@ -407,7 +270,7 @@ pub async fn staff_note(
     #[server(default)] code: String,
     #[server(default)] note: String,
 ) -> Result<(), AppError> {
-    crate::ssr::respond(service::note(code, note).await)
+    crate::ssr::respond(actions::note(code, note).await)
 }
 
 /// The e-mails that could not be delivered after every retry (admins).
@@ -434,7 +297,7 @@ pub async fn staff_audit(
     #[server(default)] to: Option<String>,
 ) -> Result<Vec<AuditEntry>, AppError> {
     crate::ssr::respond(
-        service::audit_trail(service::AuditQuery {
+        trail::audit_trail(trail::AuditQuery {
             action: action.unwrap_or_default(),
             actor: actor.unwrap_or_default(),
             record: record.unwrap_or_default(),
