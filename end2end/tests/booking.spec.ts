@@ -126,9 +126,24 @@ test.describe("without JavaScript", () => {
   });
 });
 
-test("with JavaScript the same messages appear before sending, and a double click sends once", async ({ page }) => {
+/** Opens a day with several times, so that none is chosen for the citizen
+ * (a day with one time left, as today is late in the afternoon, preselects it). */
+async function openDayWithSeveralTimes(page: Page) {
   await page.goto(`/book/${OFFICE}`);
+  const days = page.locator("a.day--open");
+  const count = await days.count();
+  for (let i = 0; i < count; i++) {
+    await page.locator("a.day--open").nth(i).click();
+    await expect(page).toHaveURL(/day=/);
+    if ((await page.locator('input[name="slot_id"]').count()) > 1) return;
+  }
+  throw new Error("no open day with more than one time");
+}
+
+test("with JavaScript the same messages appear before sending, and a double click sends once", async ({ page }) => {
+  await openDayWithSeveralTimes(page);
   await waitForFormGuard(page);
+  await expect(page.locator('input[name="slot_id"]:checked')).toHaveCount(0);
   let posts = 0;
   page.on("request", (r) => {
     if (r.method() === "POST" && r.url().includes("/api/bookings/create")) posts++;
