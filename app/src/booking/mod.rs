@@ -1,7 +1,7 @@
 //! Citizen booking: slots, booking, look-up, cancel and move.
 //!
 //! The server functions here are the public booking API (`docs/api.md`);
-//! the pages in [`pages`](crate::pages) post their forms to the same
+//! the pages in [`ui`](ui) post their forms to the same
 //! endpoints. All rules live on the server, in [`repo`] (SQL) and
 //! [`validate`] (fields, shared with the browser).
 
@@ -12,7 +12,6 @@ pub mod code;
 mod create;
 #[cfg(feature = "ssr")]
 pub mod drafts;
-mod guard;
 #[cfg(feature = "ssr")]
 mod manage;
 #[cfg(feature = "ssr")]
@@ -20,7 +19,7 @@ pub mod notice;
 #[cfg(feature = "ssr")]
 pub mod notify;
 #[cfg(feature = "ssr")]
-mod pages;
+mod page_data;
 #[cfg(feature = "ssr")]
 pub mod repo;
 #[cfg(feature = "ssr")]
@@ -30,9 +29,9 @@ pub(crate) mod service;
 #[cfg(feature = "ssr")]
 pub mod slots;
 pub mod status;
+pub mod ui;
 pub mod validate;
-pub mod view;
-pub use guard::FormGuard;
+pub use ui::FormGuard;
 
 pub use code::BookingCode;
 pub use status::{BookingStatus, DeskAction, HistoryStep};
@@ -239,7 +238,7 @@ pub async fn load_booking_page(
     office: String,
     #[server(default)] day: Option<String>,
 ) -> Result<BookingPageData, AppError> {
-    crate::ssr::respond(pages::page_data(office, day).await)
+    crate::ssr::respond(page_data::page_data(office, day).await)
 }
 
 /// What the private manage page shows.
@@ -258,5 +257,5 @@ pub async fn load_manage_page(
     token: String,
     #[server(default)] day: Option<String>,
 ) -> Result<ManagePageData, AppError> {
-    crate::ssr::respond(pages::manage_page(token, day).await)
+    crate::ssr::respond(page_data::manage_page(token, day).await)
 }

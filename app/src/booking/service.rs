@@ -8,6 +8,7 @@ use super::{OfficeSummary, SlotInfo};
 use crate::error::{AppError, ConflictReason, Fields, ValidationCode};
 use crate::i18n::Locale;
 use crate::locale::use_locale;
+use crate::offices::repo::{self as offices, OfficeRow};
 use crate::ssr::{app_state, client, AppState};
 use crate::time::{rfc3339, today_vn};
 use chrono::NaiveDate;
@@ -29,28 +30,17 @@ pub(super) fn parse_date(raw: &str) -> Result<NaiveDate, ValidationCode> {
     NaiveDate::parse_from_str(raw.trim(), "%Y-%m-%d").map_err(|_| ValidationCode::InvalidDate)
 }
 
-pub(super) async fn office(state: &AppState, slug: &str) -> Result<slots::OfficeRow, AppError> {
-    slots::office_by_slug(&state.pool, slug.trim())
+pub(super) async fn office(state: &AppState, slug: &str) -> Result<OfficeRow, AppError> {
+    offices::by_slug(&state.pool, slug.trim())
         .await?
         .ok_or(AppError::NotFound)
 }
 
-pub(super) fn office_summary(row: &slots::OfficeRow, locale: Locale) -> OfficeSummary {
-    let en = locale == Locale::en;
+pub(super) fn office_summary(row: &OfficeRow, locale: Locale) -> OfficeSummary {
     OfficeSummary {
         slug: row.slug.clone(),
-        name: if en {
-            row.name_en.clone().unwrap_or_else(|| row.name_vi.clone())
-        } else {
-            row.name_vi.clone()
-        },
-        address: if en {
-            row.address_en
-                .clone()
-                .unwrap_or_else(|| row.address_vi.clone())
-        } else {
-            row.address_vi.clone()
-        },
+        name: row.name(locale).to_owned(),
+        address: row.address(locale).to_owned(),
     }
 }
 

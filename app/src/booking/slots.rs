@@ -10,27 +10,6 @@ use uuid::Uuid;
 // the explicit `::timestamp` matters, since a bare `date AT TIME ZONE` is read
 // as a UTC instant converted the other way, seven hours off.
 
-/// An office by slug, with its booking rules.
-#[derive(Debug, Clone)]
-pub struct OfficeRow {
-    pub id: Uuid,
-    pub slug: String,
-    pub name_vi: String,
-    pub name_en: Option<String>,
-    pub address_vi: String,
-    pub address_en: Option<String>,
-}
-
-pub async fn office_by_slug(pool: &PgPool, slug: &str) -> Result<Option<OfficeRow>, sqlx::Error> {
-    sqlx::query_as!(
-        OfficeRow,
-        "SELECT id, slug, name_vi, name_en, address_vi, address_en FROM offices WHERE slug = $1 AND active",
-        slug
-    )
-    .fetch_optional(pool)
-    .await
-}
-
 #[derive(Debug, Clone)]
 pub struct SlotRow {
     pub id: i64,

@@ -33,6 +33,7 @@ pub mod status;
 mod timeline;
 #[cfg(feature = "ssr")]
 mod tracking;
+pub mod ui;
 
 pub use status::{CaseKind, CaseStatus, Channel, Complexity};
 
@@ -78,7 +79,7 @@ pub struct CaseLookup {
 
 /// The tracking page opened with its private link.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct CasePage {
+pub struct TrackedCase {
     pub case: CaseLookup,
     /// The citizen asked for an e-mail at every step.
     pub notify: bool,
@@ -206,7 +207,7 @@ pub async fn lookup_case(
 
 /// The tracking page's data, from its private link.
 #[server(endpoint = "cases/page", input = GetUrl)]
-pub async fn load_case_page(#[server(default)] t: String) -> Result<CasePage, AppError> {
+pub async fn load_case_page(#[server(default)] t: String) -> Result<TrackedCase, AppError> {
     crate::ssr::respond(tracking::page(t).await)
 }
 
@@ -219,13 +220,13 @@ pub async fn case_notify(
     #[server(default)] t: String,
     #[server(default)] email: String,
     #[server(default)] notify: String,
-) -> Result<CasePage, AppError> {
+) -> Result<TrackedCase, AppError> {
     crate::ssr::respond(tracking::set_notify(t, email, notify).await)
 }
 
 /// Confirms a new e-mail address with the link sent to it (`t`).
 #[server(endpoint = "cases/email/confirm")]
-pub async fn confirm_case_email(#[server(default)] t: String) -> Result<CasePage, AppError> {
+pub async fn confirm_case_email(#[server(default)] t: String) -> Result<TrackedCase, AppError> {
     crate::ssr::respond(tracking::confirm_email(t).await)
 }
 

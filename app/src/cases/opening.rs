@@ -12,10 +12,10 @@ use crate::booking::{validate, BookingCode, BookingStatus};
 use crate::error::{AppError, ConflictReason, Fields, ValidationCode};
 use crate::i18n::Locale;
 use crate::locale::use_locale;
+use crate::offices::repo as offices;
 use crate::ssr::{app_state, respond::is_plain_form_post, AppState};
 use crate::staff::audit::{self, Entry};
 use crate::staff::auth::{self, Permission, StaffUser};
-use crate::staff::desk;
 use crate::staff::Role;
 use crate::time::today_vn;
 use chrono::NaiveDate;
@@ -220,7 +220,7 @@ async fn by_hand(
         f.push("office", ValidationCode::Required);
         None
     } else {
-        desk::office_by_slug(&state.pool, form.office.trim()).await?
+        offices::by_slug(&state.pool, form.office.trim()).await?
     };
     if office.is_none() && !form.office.trim().is_empty() {
         f.push("office", ValidationCode::InvalidChoice);

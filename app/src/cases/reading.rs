@@ -12,10 +12,9 @@ use super::{
 use crate::error::{AppError, ValidationCode};
 use crate::i18n::{td_string, Locale};
 use crate::locale::use_locale;
+use crate::offices::repo as offices;
 use crate::ssr::{app_state, AppState};
 use crate::staff::auth::{self, Permission, StaffUser};
-use crate::staff::desk;
-use crate::staff::desk::office_choice;
 use crate::time::{rfc3339, today_vn};
 use chrono::NaiveDate;
 
@@ -27,10 +26,7 @@ fn summary_of(row: &CaseRow, user: &StaffUser, locale: Locale, today: NaiveDate)
         kind,
         status,
         status_label: status.label(locale).to_owned(),
-        office: match (locale, &row.office_name_en) {
-            (Locale::en, Some(en)) => en.clone(),
-            _ => row.office_name_vi.clone(),
-        },
+        office: row.office_name(locale).to_owned(),
         citizen: contact(row, sees_identity(user, row), locale).full_name,
         masked: !sees_identity(user, row),
         assigned: row.assigned_name.clone(),
@@ -59,11 +55,11 @@ pub async fn list_for(
     mine: &str,
     via: &str,
 ) -> Result<CaseList, AppError> {
-    let offices = desk::offices_among(&state.pool, &user.office_ids).await?;
+    let offices = offices::among(&state.pool, &user.office_ids).await?;
     let ids = if office.trim().is_empty() {
         offices.iter().map(|o| o.id).collect::<Vec<_>>()
     } else {
-        let o = desk::office_by_slug(&state.pool, office.trim())
+        let o = offices::by_slug(&state.pool, office.trim())
             .await?
             .ok_or(AppError::NotFound)?;
         auth::require_office(user, o.id)?;
@@ -91,7 +87,7 @@ pub async fn list_for(
         .collect();
     audit_identity(state, user, &shown, via).await?;
     Ok(CaseList {
-        offices: offices.iter().map(|o| office_choice(o, locale)).collect(),
+        offices: offices.iter().map(|o| o.choice(locale)).collect(),
         office: office.trim().to_owned(),
         status,
         cases: rows
@@ -151,10 +147,7 @@ pub(super) async fn detail_of(
         },
         channel: row.channel,
         received_on: ymd(row.received_on),
-        office: match (locale, &row.office_name_en) {
-            (Locale::en, Some(en)) => en.clone(),
-            _ => row.office_name_vi.clone(),
-        },
+        office: row.office_name(locale).to_owned(),
         // The booking's code leads to its card at the desk: it is part of
         // the identity the reader may or may not see.
         booking_code: row.booking_code.clone().filter(|_| visible),

@@ -7,7 +7,7 @@ use super::form::flag;
 use super::notify::mask_email;
 use super::repo::{self, CaseRow};
 use super::timeline::{agency, timeline};
-use super::{CaseLookup, CasePage, TrackingCode};
+use super::{CaseLookup, TrackedCase, TrackingCode};
 use crate::booking::validate;
 use crate::error::{AppError, Fields, ValidationCode};
 use crate::i18n::Locale;
@@ -119,8 +119,8 @@ pub async fn lookup(code: String, verifier: String) -> Result<CaseLookup, AppErr
     public_view(&state, &row, locale).await
 }
 
-async fn page_of(state: &AppState, row: &CaseRow, locale: Locale) -> Result<CasePage, AppError> {
-    Ok(CasePage {
+async fn page_of(state: &AppState, row: &CaseRow, locale: Locale) -> Result<TrackedCase, AppError> {
+    Ok(TrackedCase {
         case: public_view(state, row, locale).await?,
         notify: row.notify,
         email_hint: row.email.as_deref().map(mask_email),
@@ -132,7 +132,7 @@ async fn page_of(state: &AppState, row: &CaseRow, locale: Locale) -> Result<Case
 }
 
 /// `GET /api/cases/page`.
-pub async fn page(token: String) -> Result<CasePage, AppError> {
+pub async fn page(token: String) -> Result<TrackedCase, AppError> {
     let state = app_state()?;
     let row = repo::by_token(&state.pool, token.trim())
         .await?
@@ -148,7 +148,7 @@ pub async fn set_notify(
     token: String,
     email: String,
     notify: String,
-) -> Result<CasePage, AppError> {
+) -> Result<TrackedCase, AppError> {
     let state = app_state()?;
     let locale = use_locale();
     let token = token.trim();
@@ -192,7 +192,7 @@ pub async fn set_notify(
 /// `POST /api/cases/email/confirm`: the link sent to a new address. The
 /// case takes the address; a browser goes on to the case's page through a
 /// fresh short-lived link.
-pub async fn confirm_email(token: String) -> Result<CasePage, AppError> {
+pub async fn confirm_email(token: String) -> Result<TrackedCase, AppError> {
     let state = app_state()?;
     let token = token.trim();
     if token.is_empty() || token.len() > 128 {

@@ -35,6 +35,14 @@ impl Office {
     }
 }
 
+/// An office as a staff member picks it: its slug and its name in the reader's
+/// language.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OfficeChoice {
+    pub slug: String,
+    pub name: String,
+}
+
 /// A text kept in both languages; English falls back to Vietnamese when the
 /// agency has not translated it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

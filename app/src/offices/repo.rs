@@ -1,8 +1,10 @@
 //! SQL for offices.
 
-use super::{Localized, Office, Session};
+use super::{Localized, Office, OfficeChoice, Session};
+use crate::i18n::Locale;
 use chrono::Timelike;
 use sqlx::PgPool;
+use uuid::Uuid;
 
 /// Active offices in listing order, each with its sessions.
 pub async fn list(pool: &PgPool) -> Result<Vec<Office>, sqlx::Error> {
@@ -53,4 +55,72 @@ pub async fn list(pool: &PgPool) -> Result<Vec<Office>, sqlx::Error> {
 
 fn minutes(t: chrono::NaiveTime) -> u16 {
     (t.hour() * 60 + t.minute()) as u16
+}
+
+/// An office as one record: who it is and where, without its hours. Every
+/// look-up of an office by slug or id returns this.
+#[derive(Debug, Clone)]
+pub struct OfficeRow {
+    pub id: Uuid,
+    pub slug: String,
+    pub name_vi: String,
+    pub name_en: Option<String>,
+    pub address_vi: String,
+    pub address_en: Option<String>,
+}
+
+impl OfficeRow {
+    pub fn name(&self, locale: Locale) -> &str {
+        match (locale, &self.name_en) {
+            (Locale::en, Some(en)) => en,
+            _ => &self.name_vi,
+        }
+    }
+
+    pub fn address(&self, locale: Locale) -> &str {
+        match (locale, &self.address_en) {
+            (Locale::en, Some(en)) => en,
+            _ => &self.address_vi,
+        }
+    }
+
+    /// The office as a member picks it, named in the reader's language.
+    pub fn choice(&self, locale: Locale) -> OfficeChoice {
+        OfficeChoice {
+            slug: self.slug.clone(),
+            name: self.name(locale).to_owned(),
+        }
+    }
+}
+
+/// Any active office by slug (a member's scope is checked by the caller).
+pub async fn by_slug(pool: &PgPool, slug: &str) -> Result<Option<OfficeRow>, sqlx::Error> {
+    sqlx::query_as!(
+        OfficeRow,
+        "SELECT id, slug, name_vi, name_en, address_vi, address_en FROM offices WHERE slug = $1 AND active",
+        slug
+    )
+    .fetch_optional(pool)
+    .await
+}
+
+/// The active offices among `ids`, in the order the public site lists them.
+pub async fn among(pool: &PgPool, ids: &[Uuid]) -> Result<Vec<OfficeRow>, sqlx::Error> {
+    sqlx::query_as!(
+        OfficeRow,
+        "SELECT id, slug, name_vi, name_en, address_vi, address_en FROM offices WHERE id = ANY($1) AND active ORDER BY position, slug",
+        ids
+    )
+    .fetch_all(pool)
+    .await
+}
+
+/// Every active office, in listing order.
+pub async fn all(pool: &PgPool) -> Result<Vec<OfficeRow>, sqlx::Error> {
+    sqlx::query_as!(
+        OfficeRow,
+        "SELECT id, slug, name_vi, name_en, address_vi, address_en FROM offices WHERE active ORDER BY position, slug"
+    )
+    .fetch_all(pool)
+    .await
 }

@@ -8,6 +8,7 @@ pub mod csv;
 pub mod repo;
 #[cfg(feature = "ssr")]
 pub(crate) mod service;
+pub mod ui;
 
 use crate::error::AppError;
 use crate::staff::OfficeChoice;

@@ -8,10 +8,10 @@ use crate::cases::{CaseKind, CaseStatus};
 use crate::error::{AppError, Fields, ValidationCode};
 use crate::i18n::Locale;
 use crate::locale::use_locale;
+use crate::offices::repo::{self as offices, OfficeRow};
 use crate::ssr::{app_state, AppState};
 use crate::staff::auth::{self, Permission, StaffUser};
-use crate::staff::desk::office_choice;
-use crate::staff::desk::{self, OfficeRow};
+
 use chrono::{Datelike, NaiveDate};
 
 /// The report's order: the way through, then the ways out.
@@ -59,11 +59,11 @@ pub async fn report_for(
         }
     }
     let (from, to) = f.done((from, to))?;
-    let mine = desk::offices_among(&state.pool, &user.office_ids).await?;
+    let mine = offices::among(&state.pool, &user.office_ids).await?;
     let scope: Vec<OfficeRow> = if office.trim().is_empty() {
         mine
     } else {
-        let o = desk::office_by_slug(&state.pool, office.trim())
+        let o = offices::by_slug(&state.pool, office.trim())
             .await?
             .ok_or(AppError::NotFound)?;
         auth::require_office(user, o.id)?;
@@ -72,9 +72,9 @@ pub async fn report_for(
     let ids: Vec<_> = scope.iter().map(|o| o.id).collect();
     let bookings = repo::bookings(&state.pool, &ids, from, to).await?;
     let cases = repo::cases(&state.pool, &ids, from, to, today).await?;
-    let all = desk::offices_among(&state.pool, &user.office_ids).await?;
+    let all = offices::among(&state.pool, &user.office_ids).await?;
     Ok(Report {
-        offices: all.iter().map(|o| office_choice(o, locale)).collect(),
+        offices: all.iter().map(|o| o.choice(locale)).collect(),
         office: office.trim().to_owned(),
         from: from.to_string(),
         to: to.to_string(),
@@ -131,7 +131,7 @@ fn by_office(scope: &[OfficeRow], locale: Locale, count: impl Fn(&str) -> i64) -
         .iter()
         .map(|o| Bar {
             key: o.slug.clone(),
-            label: office_choice(o, locale).name,
+            label: o.choice(locale).name,
             value: count(&o.slug),
         })
         .collect()

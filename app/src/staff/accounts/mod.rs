@@ -10,6 +10,7 @@ pub(crate) mod password_link;
 mod repo;
 #[cfg(feature = "ssr")]
 mod service;
+pub mod ui;
 
 use super::{OfficeChoice, Role};
 use crate::error::AppError;

@@ -43,22 +43,6 @@ pub async fn by_email(pool: &PgPool, email: &str) -> Result<Option<AccountRow>, 
         .await
 }
 
-pub struct OfficeRow {
-    pub id: Uuid,
-    pub slug: String,
-    pub name_vi: String,
-    pub name_en: Option<String>,
-}
-
-pub async fn offices(pool: &PgPool) -> Result<Vec<OfficeRow>, sqlx::Error> {
-    sqlx::query_as!(
-        OfficeRow,
-        "SELECT id, slug, name_vi, name_en FROM offices WHERE active ORDER BY position, slug"
-    )
-    .fetch_all(pool)
-    .await
-}
-
 /// The stored password hash of a member, to check it typed again.
 pub async fn password_hash(pool: &PgPool, id: Uuid) -> Result<String, sqlx::Error> {
     sqlx::query_scalar!("SELECT password_hash FROM staff_accounts WHERE id = $1", id)

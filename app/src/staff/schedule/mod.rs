@@ -7,6 +7,7 @@
 pub mod repo;
 #[cfg(feature = "ssr")]
 mod service;
+pub mod ui;
 
 use super::OfficeChoice;
 use crate::error::AppError;
