@@ -4,6 +4,7 @@
 //! functions the browser's `FormGuard` runs, and every problem is noted in
 //! one [`Fields`] so the form shows them all at once.
 
+use super::form::{CitizenFields, VisitFields};
 use super::validate::{self, Topic};
 use crate::error::Fields;
 use unicode_normalization::UnicodeNormalization;
@@ -12,15 +13,6 @@ use unicode_normalization::UnicodeNormalization;
 /// keyboards compares equal).
 pub fn nfc(text: &str) -> String {
     text.nfc().collect()
-}
-
-/// The citizen's details as sent, each field as typed.
-#[derive(Debug, Clone, Copy)]
-pub struct CitizenInput<'a> {
-    pub full_name: &'a str,
-    pub citizen_id: &'a str,
-    pub phone: &'a str,
-    pub email: &'a str,
 }
 
 /// The citizen's checked details. `C` is the CCCD: required (`String`) for a
@@ -36,7 +28,7 @@ pub struct Citizen<C = String> {
 
 impl Citizen {
     /// The details with a CCCD, or `None` with each problem noted in `f`.
-    pub fn parse(raw: CitizenInput<'_>, f: &mut Fields) -> Option<Self> {
+    pub fn parse(raw: &CitizenFields, f: &mut Fields) -> Option<Self> {
         Citizen::parse_with(raw, f, |cccd, f| {
             f.check("citizen_id", validate::citizen_id(cccd))
         })
@@ -45,7 +37,7 @@ impl Citizen {
 
 impl Citizen<Option<String>> {
     /// The details where the CCCD may be left out (empty is `None`).
-    pub fn parse_cccd_optional(raw: CitizenInput<'_>, f: &mut Fields) -> Option<Self> {
+    pub fn parse_cccd_optional(raw: &CitizenFields, f: &mut Fields) -> Option<Self> {
         Citizen::parse_with(raw, f, |cccd, f| {
             if cccd.trim().is_empty() {
                 Some(None)
@@ -60,14 +52,14 @@ impl<C> Citizen<C> {
     /// Checks the fields in the form's order, so problems are listed as the
     /// citizen meets them.
     fn parse_with(
-        raw: CitizenInput<'_>,
+        raw: &CitizenFields,
         f: &mut Fields,
         citizen_id: impl FnOnce(&str, &mut Fields) -> Option<C>,
     ) -> Option<Self> {
-        let full_name = f.check("full_name", validate::full_name(&nfc(raw.full_name)));
-        let citizen_id = citizen_id(raw.citizen_id, f);
-        let phone = f.check("phone", validate::phone(raw.phone));
-        let email = f.check("email", validate::email(raw.email));
+        let full_name = f.check("full_name", validate::full_name(&nfc(&raw.full_name)));
+        let citizen_id = citizen_id(&raw.citizen_id, f);
+        let phone = f.check("phone", validate::phone(&raw.phone));
+        let email = f.check("email", validate::email(&raw.email));
         Some(Citizen {
             full_name: full_name?,
             citizen_id: citizen_id?,
@@ -75,17 +67,6 @@ impl<C> Citizen<C> {
             email: email?,
         })
     }
-}
-
-/// What the citizen comes about, as sent.
-#[derive(Debug, Clone, Copy)]
-pub struct VisitInput<'a> {
-    pub topic: &'a str,
-    pub summary: &'a str,
-    pub party_size: &'a str,
-    pub representatives: &'a str,
-    pub needs: &'a str,
-    pub interpreter: Option<&'a str>,
 }
 
 /// What the citizen comes about, checked.
@@ -102,15 +83,15 @@ pub struct Visit {
 
 impl Visit {
     /// The visit, or `None` with each problem noted in `f`.
-    pub fn parse(raw: VisitInput<'_>, f: &mut Fields) -> Option<Self> {
-        let topic = f.check("topic", Topic::parse(raw.topic));
-        let summary = f.check("summary", validate::summary(&nfc(raw.summary)));
-        let party_size = f.check("party_size", validate::party_size(raw.party_size));
+    pub fn parse(raw: &VisitFields, f: &mut Fields) -> Option<Self> {
+        let topic = f.check("topic", Topic::parse(&raw.topic));
+        let summary = f.check("summary", validate::summary(&nfc(&raw.summary)));
+        let party_size = f.check("party_size", validate::party_size(&raw.party_size));
         let representatives = f.check(
             "representatives",
-            validate::representatives(&nfc(raw.representatives), party_size),
+            validate::representatives(&nfc(&raw.representatives), party_size),
         );
-        let needs = f.check("needs", validate::needs(&nfc(raw.needs)));
+        let needs = f.check("needs", validate::needs(&nfc(&raw.needs)));
         Some(Visit {
             topic: topic?,
             summary: summary?,
@@ -118,8 +99,7 @@ impl Visit {
             party_size: i16::try_from(party_size?).ok()?,
             representatives: representatives?,
             needs: needs?,
-            // A checkbox: sent (`on`, `true`) or not.
-            interpreter: validate::consent(raw.interpreter).is_ok(),
+            interpreter: raw.interpreter_asked(),
         })
     }
 }
@@ -130,12 +110,14 @@ mod tests {
     use crate::error::{Invalid, ValidationCode};
     use crate::i18n::Locale;
 
-    const GOOD: CitizenInput<'static> = CitizenInput {
-        full_name: "Nguyễn Văn An",
-        citizen_id: "001234567890",
-        phone: "+84 912 345 678",
-        email: "",
-    };
+    fn good() -> CitizenFields {
+        CitizenFields {
+            full_name: "Nguyễn Văn An".into(),
+            citizen_id: "001234567890".into(),
+            phone: "+84 912 345 678".into(),
+            email: String::new(),
+        }
+    }
 
     fn problems(f: Fields) -> Vec<(String, ValidationCode)> {
         match f.done(Some(())) {
@@ -147,7 +129,7 @@ mod tests {
     #[test]
     fn a_citizen_is_checked_field_by_field_and_all_at_once() {
         let mut f = Fields::new(Locale::vi);
-        let citizen = Citizen::parse(GOOD, &mut f);
+        let citizen = Citizen::parse(&good(), &mut f);
         assert_eq!(
             citizen.map(|c| (c.phone, c.email)),
             Some(("0912345678".to_owned(), None))
@@ -155,35 +137,35 @@ mod tests {
         assert!(problems(f).is_empty());
 
         let mut f = Fields::new(Locale::vi);
-        let bad = CitizenInput {
-            full_name: "x",
-            citizen_id: "12",
-            phone: "12",
-            email: "not-an-address",
+        let bad = CitizenFields {
+            full_name: "x".into(),
+            citizen_id: "12".into(),
+            phone: "12".into(),
+            email: "not-an-address".into(),
         };
-        assert_eq!(Citizen::parse(bad, &mut f), None);
+        assert_eq!(Citizen::parse(&bad, &mut f), None);
         let fields: Vec<_> = problems(f).into_iter().map(|(field, _)| field).collect();
         assert_eq!(fields, ["full_name", "citizen_id", "phone", "email"]);
     }
 
     #[test]
     fn the_cccd_may_be_left_out_only_where_the_form_allows_it() {
-        let without = CitizenInput {
-            citizen_id: "  ",
-            ..GOOD
+        let without = CitizenFields {
+            citizen_id: "  ".into(),
+            ..good()
         };
         let mut f = Fields::new(Locale::vi);
-        assert_eq!(Citizen::parse(without, &mut f), None);
+        assert_eq!(Citizen::parse(&without, &mut f), None);
         assert_eq!(
             problems(f),
             [("citizen_id".to_owned(), ValidationCode::Required)]
         );
 
         let mut f = Fields::new(Locale::vi);
-        let citizen = Citizen::parse_cccd_optional(without, &mut f);
+        let citizen = Citizen::parse_cccd_optional(&without, &mut f);
         assert_eq!(citizen.map(|c| c.citizen_id), Some(None));
         let mut f = Fields::new(Locale::vi);
-        let citizen = Citizen::parse_cccd_optional(GOOD, &mut f);
+        let citizen = Citizen::parse_cccd_optional(&good(), &mut f);
         assert_eq!(
             citizen.map(|c| c.citizen_id),
             Some(Some("001234567890".to_owned()))
@@ -192,24 +174,24 @@ mod tests {
 
     #[test]
     fn a_visit_of_a_group_needs_its_representatives() {
-        let raw = VisitInput {
-            topic: "complaint",
-            summary: "Đất đai bị lấn chiếm từ năm 2020.",
-            party_size: "6",
-            representatives: "",
-            needs: "",
-            interpreter: Some("on"),
+        let raw = VisitFields {
+            topic: "complaint".into(),
+            summary: "Đất đai bị lấn chiếm từ năm 2020.".into(),
+            party_size: "6".into(),
+            representatives: String::new(),
+            needs: String::new(),
+            interpreter: Some("on".into()),
         };
         let mut f = Fields::new(Locale::vi);
-        assert_eq!(Visit::parse(raw, &mut f), None);
+        assert_eq!(Visit::parse(&raw, &mut f), None);
         assert_eq!(problems(f).len(), 1);
 
-        let raw = VisitInput {
-            representatives: "Trần Thị Bình\nLê Văn Cường",
+        let raw = VisitFields {
+            representatives: "Trần Thị Bình\nLê Văn Cường".into(),
             ..raw
         };
         let mut f = Fields::new(Locale::vi);
-        let visit = Visit::parse(raw, &mut f);
+        let visit = Visit::parse(&raw, &mut f);
         assert_eq!(
             visit.map(|m| (m.party_size, m.representatives.len(), m.interpreter)),
             Some((6, 2, true))

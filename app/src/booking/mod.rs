@@ -12,6 +12,7 @@ pub mod code;
 mod create;
 #[cfg(feature = "ssr")]
 pub mod drafts;
+pub mod form;
 #[cfg(feature = "ssr")]
 mod manage;
 #[cfg(feature = "ssr")]
@@ -34,6 +35,7 @@ pub mod validate;
 pub use ui::FormGuard;
 
 pub use code::BookingCode;
+pub use form::{BookingForm, CitizenFields, VisitFields};
 pub use status::{BookingStatus, DeskAction, HistoryStep};
 pub use validate::Topic;
 
@@ -111,40 +113,13 @@ pub async fn list_slots(
     crate::ssr::respond(service::list_slots(office, from, days).await)
 }
 
-/// Books a slot. Form fields as named; `representatives` holds one name per
-/// line; `consent` must be `true` (or `on`, as a checkbox sends it).
-#[allow(clippy::too_many_arguments)]
+/// Books a slot. The form's fields by name (see [`BookingForm`]);
+/// `representatives` holds one name per line; `consent` must be `true` (or
+/// `on`, as a checkbox sends it).
 #[server(endpoint = "bookings/create")]
 pub async fn create_booking(
-    #[server(default)] slot_id: String,
-    #[server(default)] full_name: String,
-    #[server(default)] citizen_id: String,
-    #[server(default)] phone: String,
-    #[server(default)] email: String,
-    #[server(default)] topic: String,
-    #[server(default)] summary: String,
-    #[server(default)] party_size: String,
-    #[server(default)] representatives: String,
-    #[server(default)] needs: String,
-    #[server(default)] interpreter: Option<String>,
-    #[server(default)] consent: Option<String>,
-    #[server(default)] request_id: Option<String>,
+    #[server(flatten)] form: BookingForm,
 ) -> Result<BookingCreated, AppError> {
-    let form = create::BookingForm {
-        slot_id,
-        full_name,
-        citizen_id,
-        phone,
-        email,
-        topic,
-        summary,
-        party_size,
-        representatives,
-        needs,
-        interpreter,
-        consent,
-        request_id,
-    };
     crate::ssr::respond(create::create(form).await)
 }
 
@@ -212,24 +187,7 @@ pub struct BookingPageData {
     pub slots: Vec<SlotInfo>,
     /// What the citizen typed, when a plain form post was refused.
     #[serde(default)]
-    pub draft: Option<Draft>,
-}
-
-/// The booking form as it was sent, to fill it in again.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Draft {
-    pub slot_id: String,
-    pub full_name: String,
-    pub citizen_id: String,
-    pub phone: String,
-    pub email: String,
-    pub topic: String,
-    pub summary: String,
-    pub party_size: String,
-    pub representatives: String,
-    pub needs: String,
-    pub interpreter: bool,
-    pub consent: bool,
+    pub draft: Option<BookingForm>,
 }
 
 /// Data of the booking page (internal to the site; see `docs/api.md`).

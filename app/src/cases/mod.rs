@@ -37,6 +37,7 @@ pub mod ui;
 
 pub use status::{CaseKind, CaseStatus, Channel, Complexity};
 
+use crate::booking::CitizenFields;
 use crate::error::AppError;
 use crate::staff::OfficeChoice;
 use leptos::prelude::*;
@@ -87,6 +88,23 @@ pub struct TrackedCase {
     pub email_hint: Option<String>,
     /// A new address waiting for its confirmation link (masked).
     pub email_pending: Option<String>,
+}
+
+/// `POST /api/staff/cases/create`, every field as typed.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct CaseForm {
+    /// The reception the case comes from; empty for a case opened by hand.
+    pub booking_code: String,
+    pub kind: String,
+    pub summary: String,
+    pub office: String,
+    #[serde(flatten)]
+    pub citizen: CitizenFields,
+    pub channel: String,
+    pub received_on: String,
+    pub notify: String,
+    pub remote_area: String,
 }
 
 /// What `POST /api/staff/cases/create` answers.
@@ -259,39 +277,9 @@ pub async fn staff_case(#[server(default)] code: String) -> Result<CaseDetail, A
 /// Opens a case: from a checked-in booking (`booking_code`; the citizen's
 /// details are carried over) or by hand (`office`, `full_name`, `phone`,
 /// optional `citizen_id` and `email`, `channel`, `received_on`).
-#[allow(clippy::too_many_arguments)]
 #[server(endpoint = "staff/cases/create")]
-pub async fn staff_create_case(
-    #[server(default)] booking_code: String,
-    #[server(default)] kind: String,
-    #[server(default)] summary: String,
-    #[server(default)] office: String,
-    #[server(default)] full_name: String,
-    #[server(default)] citizen_id: String,
-    #[server(default)] phone: String,
-    #[server(default)] email: String,
-    #[server(default)] channel: String,
-    #[server(default)] received_on: String,
-    #[server(default)] notify: String,
-    #[server(default)] remote_area: String,
-) -> Result<CaseCreated, AppError> {
-    crate::ssr::respond(
-        opening::create(opening::NewCaseForm {
-            booking_code,
-            kind,
-            summary,
-            office,
-            full_name,
-            citizen_id,
-            phone,
-            email,
-            channel,
-            received_on,
-            notify,
-            remote_area,
-        })
-        .await,
-    )
+pub async fn staff_create_case(#[server(flatten)] form: CaseForm) -> Result<CaseCreated, AppError> {
+    crate::ssr::respond(opening::create(form).await)
 }
 
 /// Moves a case to `status` with a public note (shown to the citizen) and

@@ -6,8 +6,10 @@ use super::form::{choice, flag, kind_field, nfc, received_field};
 use super::notify;
 use super::notify::row_locale;
 use super::repo;
-use super::{deadline, CaseCreated, CaseKind, CaseStatus, Channel, Complexity, TrackingCode};
-use crate::booking::citizen::{Citizen, CitizenInput};
+use super::{
+    deadline, CaseCreated, CaseForm, CaseKind, CaseStatus, Channel, Complexity, TrackingCode,
+};
+use crate::booking::citizen::Citizen;
 use crate::booking::{validate, BookingCode, BookingStatus};
 use crate::error::{AppError, ConflictReason, Fields, ValidationCode};
 use crate::i18n::Locale;
@@ -21,22 +23,6 @@ use crate::time::today_vn;
 use chrono::NaiveDate;
 use leptos_i18n::Locale as _;
 use serde_json::json;
-
-/// The raw create form.
-pub struct NewCaseForm {
-    pub booking_code: String,
-    pub kind: String,
-    pub summary: String,
-    pub office: String,
-    pub full_name: String,
-    pub citizen_id: String,
-    pub phone: String,
-    pub email: String,
-    pub channel: String,
-    pub received_on: String,
-    pub notify: String,
-    pub remote_area: String,
-}
 
 /// Who and what a new case is about, validated.
 struct Opening {
@@ -54,7 +40,7 @@ struct Opening {
 }
 
 /// `POST /api/staff/cases/create`.
-pub async fn create(form: NewCaseForm) -> Result<CaseCreated, AppError> {
+pub async fn create(form: CaseForm) -> Result<CaseCreated, AppError> {
     let state = app_state()?;
     let locale = use_locale();
     let user = auth::require(&state, Permission::FrontDesk).await?;
@@ -160,7 +146,7 @@ fn opened(code: String) -> CaseCreated {
 async fn from_booking(
     state: &AppState,
     user: &StaffUser,
-    form: &NewCaseForm,
+    form: &CaseForm,
     locale: Locale,
 ) -> Result<Result<Opening, String>, AppError> {
     let mut f = Fields::new(locale);
@@ -211,7 +197,7 @@ async fn from_booking(
 async fn by_hand(
     state: &AppState,
     user: &StaffUser,
-    form: &NewCaseForm,
+    form: &CaseForm,
     locale: Locale,
     today: NaiveDate,
 ) -> Result<Opening, AppError> {
@@ -227,16 +213,8 @@ async fn by_hand(
     }
     let kind = f.check("kind", kind_field(&form.kind));
     let summary = f.check("summary", validate::summary(&nfc(&form.summary)));
-    let citizen = Citizen::parse_cccd_optional(
-        CitizenInput {
-            full_name: &form.full_name,
-            citizen_id: &form.citizen_id,
-            phone: &form.phone,
-            email: &form.email,
-        },
-        &mut f,
-    );
-    if flag(&form.notify) && form.email.trim().is_empty() {
+    let citizen = Citizen::parse_cccd_optional(&form.citizen, &mut f);
+    if flag(&form.notify) && form.citizen.email.trim().is_empty() {
         f.push("email", ValidationCode::Required);
     }
     let channel = f.check("channel", choice(&form.channel, Channel::parse));

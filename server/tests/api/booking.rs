@@ -671,7 +671,12 @@ async fn a_refused_plain_form_is_kept_once_for_its_page_and_never_in_the_url(poo
     assert_eq!(page["draft"]["full_name"], "Nguyễn Văn An");
     assert_eq!(page["draft"]["citizen_id"], cccd(16));
     assert_eq!(page["draft"]["slot_id"], slot.to_string());
-    assert_eq!(page["draft"]["consent"], false);
+    // The form is kept as sent: the unticked consent box sent nothing.
+    assert!(page["draft"]["consent"].is_null(), "{page}");
+    assert!(
+        page["draft"]["request_id"].is_null(),
+        "a refilled form is a new submission"
+    );
     // Read once.
     let again: Value = app
         .get_with(

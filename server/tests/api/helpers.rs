@@ -224,11 +224,24 @@ impl TestApp {
         form: &[(&str, &str)],
         referer: &str,
     ) -> TestResponse {
+        self.post_form_with(path, form, referer, &[]).await
+    }
+
+    /// A form submitted by a browser without JavaScript, with extra headers
+    /// (a staff session's cookie).
+    pub async fn post_form_with(
+        &self,
+        path: &str,
+        form: &[(&str, &str)],
+        referer: &str,
+        extra: &[(&str, &str)],
+    ) -> TestResponse {
         let referer = self.url(referer);
-        let headers = [
+        let mut headers = vec![
             ("accept", "text/html,application/xhtml+xml"),
             ("referer", referer.as_str()),
         ];
+        headers.extend_from_slice(extra);
         send("POST", self.url(path), &headers, Body::Form(form)).await
     }
 }

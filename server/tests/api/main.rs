@@ -19,6 +19,7 @@ mod mail;
 mod outage;
 mod outbox;
 mod pages;
+mod plain_posts;
 mod privileges;
 mod reports;
 mod schedule;

@@ -111,10 +111,10 @@ fn BookingForm(data: BookingPageData) -> impl IntoView {
                 </section>
                 <section aria-labelledby="details-heading">
                     <h2 id="details-heading">{td!(locale, booking.your_details)}</h2>
-                    <TextField name="full_name" label=td_string!(locale, booking.full_name) hint=Some(td_string!(locale, booking.full_name_hint)) error=e("full_name") autocomplete="name" required=true maxlength=100 value=d.full_name.clone() />
-                    <TextField name="citizen_id" label=td_string!(locale, booking.citizen_id) hint=Some(td_string!(locale, booking.citizen_id_hint)) error=e("citizen_id") autocomplete="off" inputmode="numeric" required=true maxlength=15 value=d.citizen_id.clone() />
-                    <TextField name="phone" label=td_string!(locale, booking.phone) hint=Some(td_string!(locale, booking.phone_hint)) error=e("phone") autocomplete="tel" kind="tel" required=true maxlength=20 value=d.phone.clone() />
-                    <TextField name="email" label=td_string!(locale, booking.email) hint=Some(td_string!(locale, booking.email_hint)) error=e("email") autocomplete="email" kind="email" required=false maxlength=254 value=d.email.clone() />
+                    <TextField name="full_name" label=td_string!(locale, booking.full_name) hint=Some(td_string!(locale, booking.full_name_hint)) error=e("full_name") autocomplete="name" required=true maxlength=100 value=d.citizen.full_name.clone() />
+                    <TextField name="citizen_id" label=td_string!(locale, booking.citizen_id) hint=Some(td_string!(locale, booking.citizen_id_hint)) error=e("citizen_id") autocomplete="off" inputmode="numeric" required=true maxlength=15 value=d.citizen.citizen_id.clone() />
+                    <TextField name="phone" label=td_string!(locale, booking.phone) hint=Some(td_string!(locale, booking.phone_hint)) error=e("phone") autocomplete="tel" kind="tel" required=true maxlength=20 value=d.citizen.phone.clone() />
+                    <TextField name="email" label=td_string!(locale, booking.email) hint=Some(td_string!(locale, booking.email_hint)) error=e("email") autocomplete="email" kind="email" required=false maxlength=254 value=d.citizen.email.clone() />
                     <fieldset class="field choice" id="f-topic" aria-describedby="f-topic-error" aria-invalid=invalid("topic")>
                         <legend>{td!(locale, booking.topic)}" "<span class="req">{td!(locale, booking.required_mark)}</span></legend>
                         {Topic::ALL
@@ -123,7 +123,7 @@ fn BookingForm(data: BookingPageData) -> impl IntoView {
                                 let id = format!("topic-{}", topic.as_str());
                                 view! {
                                     <div class="choice__item">
-                                        <input type="radio" name="topic" id=id.clone() value=topic.as_str() checked=draft.topic == topic.as_str() />
+                                        <input type="radio" name="topic" id=id.clone() value=topic.as_str() checked=draft.visit.topic == topic.as_str() />
                                         <label for=id>{topic.label(locale)}</label>
                                     </div>
                                 }
@@ -131,19 +131,19 @@ fn BookingForm(data: BookingPageData) -> impl IntoView {
                             .collect_view()}
                         <FieldNotes name="topic" hint=None error=e("topic") />
                     </fieldset>
-                    <TextArea name="summary" label=td_string!(locale, booking.summary) hint=Some(td_string!(locale, booking.summary_hint)) error=e("summary") required=true maxlength=2000 rows=5 value=d.summary.clone() />
-                    <TextField name="party_size" label=td_string!(locale, booking.party_size) hint=Some(td_string!(locale, booking.party_hint)) error=e("party_size") autocomplete="off" inputmode="numeric" required=true maxlength=3 value=if d.party_size.is_empty() { "1".to_owned() } else { d.party_size.clone() } />
-                    <TextArea name="representatives" label=td_string!(locale, booking.representatives) hint=Some(td_string!(locale, booking.representatives_hint)) error=e("representatives") required=false maxlength=600 rows=3 value=d.representatives.clone() />
-                    <TextArea name="needs" label=td_string!(locale, booking.needs) hint=Some(td_string!(locale, booking.needs_hint)) error=e("needs") required=false maxlength=500 rows=2 value=d.needs.clone() />
+                    <TextArea name="summary" label=td_string!(locale, booking.summary) hint=Some(td_string!(locale, booking.summary_hint)) error=e("summary") required=true maxlength=2000 rows=5 value=d.visit.summary.clone() />
+                    <TextField name="party_size" label=td_string!(locale, booking.party_size) hint=Some(td_string!(locale, booking.party_hint)) error=e("party_size") autocomplete="off" inputmode="numeric" required=true maxlength=3 value=if d.visit.party_size.is_empty() { "1".to_owned() } else { d.visit.party_size.clone() } />
+                    <TextArea name="representatives" label=td_string!(locale, booking.representatives) hint=Some(td_string!(locale, booking.representatives_hint)) error=e("representatives") required=false maxlength=600 rows=3 value=d.visit.representatives.clone() />
+                    <TextArea name="needs" label=td_string!(locale, booking.needs) hint=Some(td_string!(locale, booking.needs_hint)) error=e("needs") required=false maxlength=500 rows=2 value=d.visit.needs.clone() />
                     <div class="field check">
-                        <input type="checkbox" name="interpreter" id="f-interpreter" value="true" checked=d.interpreter />
+                        <input type="checkbox" name="interpreter" id="f-interpreter" value="true" checked=d.visit.interpreter_asked() />
                         <label for="f-interpreter">{td!(locale, booking.interpreter)}</label>
                     </div>
                 </section>
                 <section aria-labelledby="consent-heading">
                     <h2 id="consent-heading">{td!(locale, booking.consent_heading)}</h2>
                     <div class="field check">
-                        <input type="checkbox" name="consent" id="f-consent" value="true" checked=d.consent required=true aria-describedby="f-consent-error" aria-invalid=invalid("consent") />
+                        <input type="checkbox" name="consent" id="f-consent" value="true" checked=d.consent_given() required=true aria-describedby="f-consent-error" aria-invalid=invalid("consent") />
                         <label for="f-consent">{td!(locale, booking.consent_text)}</label>
                     </div>
                     <p class="hint"><a class="tap" href="/privacy">{td!(locale, booking.privacy_link)}</a></p>

@@ -3,8 +3,8 @@
 
 use super::repo::{self as desk, DeskError};
 use super::walk_in::{self, Place, WalkIn, WalkInError};
-use super::{DeskAction, DeskResult};
-use crate::booking::citizen::{Citizen, CitizenInput, Visit, VisitInput};
+use super::{DeskAction, DeskResult, WalkInForm};
+use crate::booking::citizen::{Citizen, Visit};
 use crate::booking::{BookingCode, BookingStatus};
 use crate::error::{AppError, ConflictReason, Fields, ValidationCode};
 use crate::i18n::Locale;
@@ -121,22 +121,6 @@ pub async fn note(code: String, note: String) -> Result<(), AppError> {
     Ok(())
 }
 
-/// The walk-in form as typed.
-pub struct WalkInForm {
-    pub office: String,
-    pub starts_at: String,
-    pub full_name: String,
-    pub citizen_id: String,
-    pub phone: String,
-    pub email: String,
-    pub topic: String,
-    pub summary: String,
-    pub party_size: String,
-    pub representatives: String,
-    pub needs: String,
-    pub interpreter: Option<String>,
-}
-
 /// `now`, or the RFC 3339 start of a slot.
 fn walk_in_place(raw: &str) -> Result<Place, ValidationCode> {
     if raw.trim() == "now" {
@@ -158,26 +142,8 @@ pub async fn walk_in(form: WalkInForm) -> Result<DeskResult, AppError> {
     auth::require_office(&user, office.id)?;
     let mut f = Fields::new(locale);
     let place = f.check("starts_at", walk_in_place(&form.starts_at));
-    let citizen = Citizen::parse(
-        CitizenInput {
-            full_name: &form.full_name,
-            citizen_id: &form.citizen_id,
-            phone: &form.phone,
-            email: &form.email,
-        },
-        &mut f,
-    );
-    let visit = Visit::parse(
-        VisitInput {
-            topic: &form.topic,
-            summary: &form.summary,
-            party_size: &form.party_size,
-            representatives: &form.representatives,
-            needs: &form.needs,
-            interpreter: form.interpreter.as_deref(),
-        },
-        &mut f,
-    );
+    let citizen = Citizen::parse(&form.citizen, &mut f);
+    let visit = Visit::parse(&form.visit, &mut f);
     let (place, citizen, visit) = f.done((place, citizen, visit))?;
     let back_at = match place {
         Place::Slot(at) => at,

@@ -14,11 +14,26 @@ pub mod walk_in;
 #[cfg(feature = "ssr")]
 use crate::booking::DeskAction;
 use crate::booking::{BookingStatus, Topic};
+use crate::booking::{CitizenFields, VisitFields};
 use crate::error::AppError;
 use crate::offices::OfficeChoice;
 use leptos::prelude::*;
 use leptos::server_fn::codec::GetUrl;
 use serde::{Deserialize, Serialize};
+
+/// `POST /api/staff/bookings/walk-in`: where (`office`, and `starts_at`: a
+/// slot's RFC 3339 start, or `now` where the office takes walk-ins outside
+/// its slots), who and about what.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct WalkInForm {
+    pub office: String,
+    pub starts_at: String,
+    #[serde(flatten)]
+    pub citizen: CitizenFields,
+    #[serde(flatten)]
+    pub visit: VisitFields,
+}
 
 /// A booking as the front desk sees it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -166,36 +181,8 @@ pub async fn staff_complete(#[server(default)] code: String) -> Result<DeskResul
 /// or later today that has room (`starts_at`, RFC 3339), checked in at once.
 /// The same fields as a citizen's booking, the e-mail optional; the CCCD is
 /// read from the card the person shows.
-#[allow(clippy::too_many_arguments)]
 #[server(endpoint = "staff/bookings/walk-in")]
-pub async fn staff_walk_in(
-    #[server(default)] office: String,
-    #[server(default)] starts_at: String,
-    #[server(default)] full_name: String,
-    #[server(default)] citizen_id: String,
-    #[server(default)] phone: String,
-    #[server(default)] email: String,
-    #[server(default)] topic: String,
-    #[server(default)] summary: String,
-    #[server(default)] party_size: String,
-    #[server(default)] representatives: String,
-    #[server(default)] needs: String,
-    #[server(default)] interpreter: Option<String>,
-) -> Result<DeskResult, AppError> {
-    let form = actions::WalkInForm {
-        office,
-        starts_at,
-        full_name,
-        citizen_id,
-        phone,
-        email,
-        topic,
-        summary,
-        party_size,
-        representatives,
-        needs,
-        interpreter,
-    };
+pub async fn staff_walk_in(#[server(flatten)] form: WalkInForm) -> Result<DeskResult, AppError> {
     crate::ssr::respond(actions::walk_in(form).await)
 }
 
