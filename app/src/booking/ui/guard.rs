@@ -138,9 +138,7 @@ mod browser {
             if invalid > 0 {
                 ev.prevent_default();
                 if let Some(summary) = form.query_selector(".error-summary").ok().flatten() {
-                    summary.set_text_content(Some(
-                        crate::error::AppError::Validation { fields: vec![] }.message(locale),
-                    ));
+                    summary.set_text_content(Some(crate::i18n::td_string!(locale, errors.summary)));
                     let _ = summary.remove_attribute("hidden");
                 }
                 if let Some(field) = first_invalid {
