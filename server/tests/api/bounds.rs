@@ -3,8 +3,8 @@
 //! slow is 408 and an answer too slow 503, password hashing has a fixed
 //! number of turns, and one client gets a bounded number of connections.
 
+use crate::helpers::staff::{staff, PASSWORD};
 use crate::helpers::{burst, post_with, spawn_app, spawn_app_with, TestApp};
-use crate::staff::{staff, PASSWORD};
 use serde_json::Value;
 use sqlx::PgPool;
 use std::io::{Read, Write};
@@ -192,7 +192,7 @@ async fn password_hashing_takes_turns_and_a_full_queue_answers_503(pool: PgPool)
         ],
     )
     .await;
-    let a = crate::booking::office(&pool, "a").await;
+    let a = crate::helpers::booking::office(&pool, "a").await;
     staff(&pool, "letan@test.vn", "receptionist", &[a]).await;
     let url = app.url("/api/staff/login");
     let counts = burst(40, |i| {

@@ -2,10 +2,10 @@
 //! attempts: at most the limit get their secret checked, the rest are 429,
 //! and the member's own known browser still signs in.
 
-use crate::booking::{book, cccd, office, slot, Form};
-use crate::cases::case_with_code;
+use crate::helpers::booking::{book, cccd, office, slot, Form};
+use crate::helpers::cases::case_with_code;
+use crate::helpers::staff::{staff, PASSWORD};
 use crate::helpers::{burst, post_with, set_cookie, spawn_app_with, TestApp};
-use crate::staff::{staff, PASSWORD};
 use serde_json::Value;
 use sqlx::PgPool;
 use std::collections::BTreeMap;
@@ -126,7 +126,7 @@ async fn a_burst_of_wrong_second_factor_codes_and_enrolment_codes_gets_five_trie
     staff(&pool, "moi@test.vn", "admin", &[a]).await;
 
     // Enrolled already: the code step.
-    let (_, totp) = crate::staff_totp::sign_in_admin(&app, "quantri@test.vn").await;
+    let (_, totp) = crate::helpers::staff::sign_in_admin(&app, "quantri@test.vn").await;
     let now = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .unwrap()

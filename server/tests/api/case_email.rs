@@ -2,10 +2,10 @@
 //! their own address: a new address confirms through a link sent to it,
 //! the old address is told, and until then the case writes where it did.
 
-use crate::booking::office;
-use crate::cases::{case_with_code, move_to};
+use crate::helpers::booking::office;
+use crate::helpers::cases::{case_with_code, move_to};
 use crate::helpers::spawn_app;
-use crate::staff::{sign_in, staff};
+use crate::helpers::staff::{sign_in, staff};
 use serde_json::Value;
 use sqlx::PgPool;
 

@@ -4,10 +4,10 @@
 //! see it, every such view is audited, and nobody can make themselves the
 //! assigned officer.
 
-use crate::booking::{cccd, office, slot, Form};
-use crate::cases::received_with;
+use crate::helpers::booking::{cccd, office, slot, Form};
+use crate::helpers::cases::received_with;
+use crate::helpers::staff::{sign_in, staff};
 use crate::helpers::{burst, get_as, post_as, post_with, spawn_app, TestApp};
-use crate::staff::{sign_in, staff};
 use serde_json::Value;
 use sqlx::PgPool;
 
@@ -80,7 +80,7 @@ async fn a_denouncer_is_seen_only_by_admins_the_offices_supervisors_and_the_assi
     let handler = sign_in(&app, "canbo1@test.vn").await;
     let other = sign_in(&app, "canbo2@test.vn").await;
     let supervisor = sign_in(&app, "truong@test.vn").await;
-    let (admin, _) = crate::staff_totp::sign_in_admin(&app, "quantri@test.vn").await;
+    let (admin, _) = crate::helpers::staff::sign_in_admin(&app, "quantri@test.vn").await;
 
     // A denunciation with a group: it took place today, at the desk.
     let s = slot(&pool, a, "3 days", 4).await;

@@ -2,9 +2,9 @@
 //! their appointment (Vietnam time), marked absent only once it has begun,
 //! and a case opened from the reception is received on that day.
 
-use crate::booking::{book, cccd, office, slot, Form};
+use crate::helpers::booking::{book, cccd, office, slot, Form};
+use crate::helpers::staff::{sign_in, staff, the_day_comes};
 use crate::helpers::{post_as, spawn_app, TestApp};
-use crate::staff::{sign_in, staff, the_day_comes};
 use serde_json::Value;
 use sqlx::PgPool;
 

@@ -2,6 +2,7 @@
 //! database per test (`#[sqlx::test]`) and a real SMTP sink.
 
 mod assets;
+mod audit;
 mod booking;
 mod bounds;
 mod bursts;
@@ -9,6 +10,7 @@ mod case_email;
 mod cases;
 mod confidentiality;
 mod demo;
+mod desk;
 mod desk_time;
 mod docs;
 mod errors;
@@ -26,7 +28,9 @@ mod schedule;
 mod schedule_races;
 mod staff;
 mod staff_accounts;
+mod staff_endpoints;
 mod staff_schedule;
 mod staff_totp;
 mod surfaces;
 mod validation;
+mod walk_ins;

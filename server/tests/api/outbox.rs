@@ -4,9 +4,9 @@
 //! button; messages rendered at send time, so no row holds a working link;
 //! reminders queued once.
 
-use crate::booking::{book, cccd, office, slot, Form};
+use crate::helpers::booking::{book, cccd, office, slot, Form};
+use crate::helpers::staff::staff;
 use crate::helpers::{get_as, post_as, spawn_app, spawn_app_with};
-use crate::staff::staff;
 use app::ssr::mail::Mailer;
 use app::ssr::outbox::{self, About, Queued};
 use app::ssr::{AppState, Settings};
@@ -213,7 +213,7 @@ async fn a_message_whose_smtp_always_fails_becomes_dead_shows_to_admins_and_can_
 
     staff(&pool, "quantri@test.vn", "admin", &[o]).await;
     staff(&pool, "canbo@test.vn", "officer", &[o]).await;
-    let (admin, _) = crate::staff_totp::sign_in_admin(&app, "quantri@test.vn").await;
+    let (admin, _) = crate::helpers::staff::sign_in_admin(&app, "quantri@test.vn").await;
     let list = get_as(&app, &admin, "/api/staff/mail").await;
     assert_eq!(list.status(), 200, "{}", list.text());
     let body: Value = list.json();
@@ -231,7 +231,7 @@ async fn a_message_whose_smtp_always_fails_becomes_dead_shows_to_admins_and_can_
     let page = crate::helpers::get_as(&app, &admin, "/staff/mail").await;
     assert!(page.text().contains(&code) && page.text().contains("/api/staff/mail/resend"));
     // Not for officers.
-    let officer = crate::staff::sign_in(&app, "canbo@test.vn").await;
+    let officer = crate::helpers::staff::sign_in(&app, "canbo@test.vn").await;
     assert_eq!(
         get_as(&app, &officer, "/api/staff/mail").await.status(),
         403

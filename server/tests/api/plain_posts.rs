@@ -5,9 +5,9 @@
 //! the page that shows what was made. The booking form's own no-JS posts are
 //! in `booking.rs` (`a_plain_form_post_…`, `a_refused_plain_form_…`).
 
-use crate::booking::office;
+use crate::helpers::booking::office;
+use crate::helpers::staff::{sign_in, staff};
 use crate::helpers::{spawn_app, TestResponse};
-use crate::staff::{sign_in, staff};
 use sqlx::PgPool;
 
 fn location(response: &TestResponse) -> String {

@@ -3,10 +3,10 @@
 //! second factor before anything else, and demo accounts cannot sign in in
 //! production.
 
-use crate::booking::office;
+use crate::helpers::booking::office;
+use crate::helpers::staff::sign_in_admin;
+use crate::helpers::staff::{sign_in, staff, PASSWORD};
 use crate::helpers::{get_as, post_as, spawn_app, spawn_app_with, TestApp};
-use crate::staff::{sign_in, staff, PASSWORD};
-use crate::staff_totp::sign_in_admin;
 use serde_json::Value;
 use sqlx::PgPool;
 

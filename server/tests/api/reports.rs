@@ -2,11 +2,11 @@
 //! CSV files (UTF-8 with BOM, Vietnamese intact), who may read them, the
 //! denouncer masked in the case list download, and the daily digest.
 
-use crate::booking::{book, cccd, office, slot, Form};
-use crate::cases::case_with_code;
+use crate::helpers::booking::{book, cccd, office, slot, Form};
+use crate::helpers::cases::case_with_code;
+use crate::helpers::staff::sign_in_admin;
+use crate::helpers::staff::{sign_in, staff};
 use crate::helpers::{get_as, spawn_app, TestApp, TestResponse};
-use crate::staff::{sign_in, staff};
-use crate::staff_totp::sign_in_admin;
 use serde_json::Value;
 use sqlx::PgPool;
 use uuid::Uuid;

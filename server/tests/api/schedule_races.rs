@@ -4,9 +4,9 @@
 //! transaction, so no booking racing the edit survives on a closed day or
 //! above a slot's places.
 
-use crate::booking::{cccd, office, Form};
+use crate::helpers::booking::{cccd, office, Form};
+use crate::helpers::staff::{sign_in, staff};
 use crate::helpers::{post_as, post_with, spawn_app_with, TestApp, TestResponse};
-use crate::staff::{sign_in, staff};
 use sqlx::PgPool;
 use std::collections::BTreeMap;
 use uuid::Uuid;

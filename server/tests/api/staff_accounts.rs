@@ -2,10 +2,10 @@
 //! password through a one-time link), re-scope, disable and reset them,
 //! always re-entering their own password; members change their own password.
 
-use crate::booking::office;
+use crate::helpers::booking::office;
+use crate::helpers::staff::sign_in_admin;
+use crate::helpers::staff::{sign_in, staff, PASSWORD};
 use crate::helpers::{post_as, spawn_app, TestApp};
-use crate::staff::{sign_in, staff, PASSWORD};
-use crate::staff_totp::sign_in_admin;
 use serde_json::Value;
 use sqlx::PgPool;
 
@@ -71,7 +71,7 @@ async fn an_admin_creates_an_account_whose_member_sets_their_own_password(pool: 
     .await;
     assert_eq!(wrong.status(), 422);
     assert_eq!(
-        crate::booking::field_codes(&wrong),
+        crate::helpers::booking::field_codes(&wrong),
         [("password".to_owned(), "wrong_password".to_owned())]
     );
     let bad = post_as(
@@ -88,7 +88,7 @@ async fn an_admin_creates_an_account_whose_member_sets_their_own_password(pool: 
     .await;
     assert_eq!(bad.status(), 422);
     assert_eq!(
-        crate::booking::field_codes(&bad),
+        crate::helpers::booking::field_codes(&bad),
         [
             ("email".to_owned(), "invalid_email".to_owned()),
             ("display_name".to_owned(), "required".to_owned()),
@@ -104,7 +104,7 @@ async fn an_admin_creates_an_account_whose_member_sets_their_own_password(pool: 
     assert_eq!(account["offices"], serde_json::json!(["a"]));
     let again = post_as(&app, &admin, "/api/staff/accounts/create", &form(PASSWORD)).await;
     assert_eq!(
-        crate::booking::field_codes(&again),
+        crate::helpers::booking::field_codes(&again),
         [("email".to_owned(), "email_taken".to_owned())]
     );
 
@@ -130,7 +130,7 @@ async fn an_admin_creates_an_account_whose_member_sets_their_own_password(pool: 
         )
         .await;
     assert_eq!(
-        crate::booking::field_codes(&short),
+        crate::helpers::booking::field_codes(&short),
         [("new_password".to_owned(), "password_too_short".to_owned())]
     );
     let differ = app
@@ -145,7 +145,7 @@ async fn an_admin_creates_an_account_whose_member_sets_their_own_password(pool: 
         )
         .await;
     assert_eq!(
-        crate::booking::field_codes(&differ),
+        crate::helpers::booking::field_codes(&differ),
         [(
             "confirm_password".to_owned(),
             "password_mismatch".to_owned()
@@ -354,7 +354,7 @@ async fn changing_your_password_ends_your_other_sessions(pool: PgPool) {
     )
     .await;
     assert_eq!(
-        crate::booking::field_codes(&wrong),
+        crate::helpers::booking::field_codes(&wrong),
         [("current_password".to_owned(), "wrong_password".to_owned())]
     );
     let changed = post_as(

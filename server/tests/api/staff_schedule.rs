@@ -1,9 +1,9 @@
 //! Schedule editing: rules applied to slots, never below the bookings a slot
 //! holds; closing a day cancels its bookings and tells each citizen.
 
-use crate::booking::{book, cccd, office, taken, Form};
+use crate::helpers::booking::{book, cccd, office, taken, Form};
+use crate::helpers::staff::{sign_in, staff};
 use crate::helpers::{post_as, spawn_app_with, TestApp, TestResponse};
-use crate::staff::{sign_in, staff};
 use serde_json::Value;
 use sqlx::PgPool;
 use uuid::Uuid;
@@ -50,7 +50,7 @@ async fn officer(app: &TestApp, office: Uuid) -> String {
 }
 
 fn codes(response: &TestResponse) -> Vec<(String, String)> {
-    crate::booking::field_codes(response)
+    crate::helpers::booking::field_codes(response)
 }
 
 async fn spawn(pool: &PgPool) -> TestApp {

@@ -1,60 +1,13 @@
 //! Administrators' second factor: enrolment at first sign-in, codes that
 //! work once, recovery codes, throttling.
 
-use crate::booking::office;
-use crate::helpers::{get_as, post_as, spawn_app, TestApp, TestResponse};
-use crate::staff::{staff, PASSWORD};
+use crate::helpers::booking::office;
+use crate::helpers::staff::{cookie_of, password, sign_in_admin};
+use crate::helpers::staff::{staff, PASSWORD};
+use crate::helpers::{get_as, post_as, spawn_app};
 use serde_json::Value;
 use sqlx::PgPool;
 use totp_rs::TOTP;
-
-fn cookie_of(response: &TestResponse, previous: &str) -> String {
-    response
-        .headers()
-        .get_all("set-cookie")
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .find(|v| v.starts_with("td_staff="))
-        .map(|v| v.split(';').next().unwrap().to_owned())
-        .unwrap_or_else(|| previous.to_owned())
-}
-
-async fn password(app: &TestApp, email: &str) -> (TestResponse, String) {
-    let r = app
-        .call(
-            "/api/staff/login",
-            &[("email", email), ("password", PASSWORD)],
-            &[],
-        )
-        .await;
-    assert_eq!(r.status(), 200, "{}", r.text());
-    let cookie = cookie_of(&r, "");
-    (r, cookie)
-}
-
-/// Signs an administrator in, enrolling them first if needed; returns the
-/// session cookie and the TOTP the test now holds.
-pub(crate) async fn sign_in_admin(app: &TestApp, email: &str) -> (String, TOTP) {
-    let (r, cookie) = password(app, email).await;
-    assert_eq!(r.json::<Value>()["second_factor"], "enroll");
-    let enrollment = get_as(app, &cookie, "/api/staff/login/enroll").await;
-    assert_eq!(enrollment.status(), 200, "{}", enrollment.text());
-    let url = enrollment.json::<Value>()["otpauth_url"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    let totp = TOTP::from_url_unchecked(&url).unwrap();
-    let code = totp.generate_current().unwrap();
-    let confirmed = post_as(
-        app,
-        &cookie,
-        "/api/staff/login/enroll/confirm",
-        &[("code", &code)],
-    )
-    .await;
-    assert_eq!(confirmed.status(), 200, "{}", confirmed.text());
-    (cookie_of(&confirmed, &cookie), totp)
-}
 
 #[sqlx::test(migrator = "app::ssr::db::MIGRATOR")]
 async fn an_admin_enrolls_at_first_sign_in_and_then_needs_a_code(pool: PgPool) {

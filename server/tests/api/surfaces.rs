@@ -3,10 +3,10 @@
 //! that is not there, a CSV cell a spreadsheet would run, a TOTP secret
 //! read from a copy of the database.
 
-use crate::booking::{cccd, office, slot, Form};
-use crate::cases::case_with_code;
+use crate::helpers::booking::{cccd, office, slot, Form};
+use crate::helpers::cases::case_with_code;
+use crate::helpers::staff::{sign_in, staff};
 use crate::helpers::{get_as, spawn_app};
-use crate::staff::{sign_in, staff};
 use http::header::{CACHE_CONTROL, LOCATION};
 use serde_json::Value;
 use sqlx::PgPool;
@@ -176,7 +176,7 @@ async fn a_totp_secret_is_kept_sealed_and_an_old_clear_one_is_sealed_on_first_us
     let app = spawn_app(pool.clone()).await;
     let a = office(&pool, "a").await;
     staff(&pool, "quantri@test.vn", "admin", &[a]).await;
-    let (_, totp) = crate::staff_totp::sign_in_admin(&app, "quantri@test.vn").await;
+    let (_, totp) = crate::helpers::staff::sign_in_admin(&app, "quantri@test.vn").await;
     let stored: Vec<u8> = sqlx::query_scalar(
         "SELECT totp_secret FROM staff_accounts WHERE email = 'quantri@test.vn'",
     )
@@ -199,7 +199,7 @@ async fn a_totp_secret_is_kept_sealed_and_an_old_clear_one_is_sealed_on_first_us
             "/api/staff/login",
             &[
                 ("email", "khac@test.vn"),
-                ("password", crate::staff::PASSWORD),
+                ("password", crate::helpers::staff::PASSWORD),
             ],
             &[],
         )
@@ -234,7 +234,7 @@ async fn a_totp_secret_is_kept_sealed_and_an_old_clear_one_is_sealed_on_first_us
             "/api/staff/login",
             &[
                 ("email", "cu@test.vn"),
-                ("password", crate::staff::PASSWORD),
+                ("password", crate::helpers::staff::PASSWORD),
             ],
             &[],
         )

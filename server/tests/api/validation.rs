@@ -1,7 +1,7 @@
 //! Every rule of the booking form, table-driven: each bad value is a 422
 //! naming its field and code, and nothing is written.
 
-use crate::booking::{book, cccd, field_codes, office, slot, taken, Form};
+use crate::helpers::booking::{book, cccd, field_codes, office, slot, taken, Form};
 use crate::helpers::spawn_app_with;
 use serde_json::Value;
 use sqlx::PgPool;

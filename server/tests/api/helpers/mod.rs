@@ -1,4 +1,9 @@
 use app::ssr::{mail::Mailer, AppState, Settings};
+
+pub mod booking;
+pub mod cases;
+pub mod staff;
+
 use http::HeaderMap;
 use sqlx::PgPool;
 use std::path::PathBuf;
