@@ -189,7 +189,7 @@ pub async fn seed(pool: &PgPool, settings: &Settings) -> Result<DemoSummary, Dem
         .await?;
     }
     tx.commit().await?;
-    let slots = app::booking::schedule::generate(pool).await?.upserted;
+    let slots = app::booking::generator::generate(pool).await?.upserted;
     Ok(DemoSummary {
         offices: OFFICES.len(),
         staff: STAFF.len(),

@@ -2,7 +2,7 @@
 //! slots, reminders and rate-limit counters up to date. All of it is safe
 //! to run on any number of instances at once (see each function's notes).
 
-use app::booking::{drafts, repo, schedule};
+use app::booking::{drafts, generator, repo};
 use app::cases::digest;
 use app::ssr::{limits, AppState};
 use chrono::Timelike;
@@ -74,7 +74,7 @@ async fn maintenance_loop(state: AppState, mut stop: watch::Receiver<bool>) {
 /// expired staff sessions dropped, mail whose last attempt was interrupted
 /// declared dead.
 pub async fn maintain(state: &AppState) {
-    match schedule::generate(&state.pool).await {
+    match generator::generate(&state.pool).await {
         Ok(done) => tracing::info!(
             upserted = done.upserted,
             withdrawn = done.withdrawn,

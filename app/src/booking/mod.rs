@@ -14,6 +14,8 @@ mod create;
 pub mod drafts;
 pub mod form;
 #[cfg(feature = "ssr")]
+pub mod generator;
+#[cfg(feature = "ssr")]
 mod manage;
 #[cfg(feature = "ssr")]
 pub mod notice;
@@ -23,8 +25,6 @@ pub mod notify;
 mod page_data;
 #[cfg(feature = "ssr")]
 pub mod repo;
-#[cfg(feature = "ssr")]
-pub mod schedule;
 #[cfg(feature = "ssr")]
 pub(crate) mod service;
 #[cfg(feature = "ssr")]

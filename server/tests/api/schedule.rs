@@ -1,7 +1,7 @@
 //! Slot generation from weekly hours, special hours, closures and holidays.
 
 use crate::helpers::spawn_app;
-use app::booking::schedule::generate;
+use app::booking::generator::generate;
 use chrono::{Datelike, Duration, NaiveDate, Utc, Weekday};
 use serde_json::Value;
 use sqlx::PgPool;

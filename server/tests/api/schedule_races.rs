@@ -25,7 +25,7 @@ async fn open_office(pool: &PgPool, slug: &str, places: i16) -> Uuid {
         .await
         .unwrap();
     }
-    app::booking::schedule::generate(pool).await.unwrap();
+    app::booking::generator::generate(pool).await.unwrap();
     id
 }
 

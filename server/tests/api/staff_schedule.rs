@@ -22,7 +22,7 @@ async fn open_office(pool: &PgPool, slug: &str) -> Uuid {
         .await
         .unwrap();
     }
-    app::booking::schedule::generate(pool).await.unwrap();
+    app::booking::generator::generate(pool).await.unwrap();
     id
 }
 
@@ -236,7 +236,7 @@ async fn capacity_never_goes_below_the_bookings_a_slot_holds(pool: PgPool) {
     )
     .await;
     assert_eq!(raise.status(), 200, "{}", raise.text());
-    app::booking::schedule::generate(&pool).await.unwrap();
+    app::booking::generator::generate(&pool).await.unwrap();
     let capacity: i16 = sqlx::query_scalar("SELECT capacity FROM slots WHERE id = $1")
         .bind(slot)
         .fetch_one(&pool)

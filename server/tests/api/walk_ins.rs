@@ -190,7 +190,7 @@ async fn walk_ins_outside_slots_only_where_the_office_allows_them(pool: PgPool) 
     assert_eq!(slots, [(1, 1, true), (1, 1, true)]);
     let offered: Vec<Value> = app.get("/api/slots?office=a").await.json();
     assert!(offered.is_empty(), "{offered:?}");
-    app::booking::schedule::generate(&pool).await.unwrap();
+    app::booking::generator::generate(&pool).await.unwrap();
     let kept: i64 = sqlx::query_scalar("SELECT count(*) FROM slots WHERE office_id = $1")
         .bind(a)
         .fetch_one(&pool)

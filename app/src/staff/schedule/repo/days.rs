@@ -1,8 +1,8 @@
 //! Closing a day (its bookings cancelled and told) and reopening it.
 
 use super::{begin, finish, Change, RuleError};
+use crate::booking::generator::lock_office;
 use crate::booking::notice::{self, MailKind};
-use crate::booking::schedule::lock_office;
 use crate::booking::{repo, HistoryStep};
 use chrono::NaiveDate;
 use sqlx::PgPool;

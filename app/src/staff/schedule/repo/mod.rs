@@ -12,7 +12,7 @@ pub use days::{close_day, reopen_day};
 pub use rules::{add_hours, add_special, remove_hours, remove_special, set_settings};
 pub use slots::{blocked_on, set_blocked, set_capacity};
 
-use crate::booking::schedule::{apply_office, lock_office, slots_below_taken};
+use crate::booking::generator::{apply_office, lock_office, slots_below_taken};
 use crate::staff::audit::{self, Entry};
 use crate::staff::auth::StaffUser;
 use chrono::{NaiveDate, NaiveTime};

@@ -11,7 +11,7 @@ pub use rules::{hours_add, hours_remove, settings, special_add, special_remove, 
 
 use super::repo::{self, Change, RuleError};
 use super::{ClosedDay, ScheduleView, SpecialHours, WeeklyHours};
-use crate::booking::schedule::generate;
+use crate::booking::generator::generate;
 use crate::error::{AppError, ConflictReason, ValidationCode};
 use crate::i18n::Locale;
 use crate::locale::use_locale;
