@@ -5,6 +5,7 @@
 use crate::error::AppError;
 use crate::i18n::{td, td_string, Locale};
 use crate::locale::use_locale;
+use crate::offices::weekday_name;
 use crate::staff::schedule::{
     staff_schedule, ScheduleView, StaffCloseDay, StaffHoursAdd, StaffHoursRemove, StaffReopenDay,
     StaffScheduleSettings, StaffSpecialAdd, StaffSpecialRemove,
@@ -17,6 +18,11 @@ use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
 use leptos_router::hooks::use_location;
+
+/// A rule's weekday (1 = Monday, as stored) by name.
+fn day_name(day: i16, locale: Locale) -> &'static str {
+    weekday_name(u8::try_from(day).unwrap_or(7), locale)
+}
 
 #[component]
 pub fn SchedulePage() -> impl IntoView {
@@ -59,18 +65,6 @@ pub fn SchedulePage() -> impl IntoView {
         </Suspense>
     }
     .into_any()
-}
-
-pub fn weekday_name(day: i16, locale: Locale) -> &'static str {
-    match day {
-        1 => td_string!(locale, weekday.mon),
-        2 => td_string!(locale, weekday.tue),
-        3 => td_string!(locale, weekday.wed),
-        4 => td_string!(locale, weekday.thu),
-        5 => td_string!(locale, weekday.fri),
-        6 => td_string!(locale, weekday.sat),
-        _ => td_string!(locale, weekday.sun),
-    }
 }
 
 /// A labelled input with its error, ids prefixed per form.
@@ -117,16 +111,16 @@ fn Schedule(schedule: ScheduleView, done: Option<String>) -> impl IntoView {
         .collect_view();
     let hidden = move || view! { <input type="hidden" name="office" value=slug.clone() /> };
     let weekdays = (1..=7)
-        .map(|d| view! { <option value=d.to_string()>{weekday_name(d, locale)}</option> })
+        .map(|d| view! { <option value=d.to_string()>{day_name(d, locale)}</option> })
         .collect_view();
     let hours_rows = schedule
         .hours
         .iter()
         .map(|h| {
-            let label = format!("{} {}–{}", weekday_name(h.weekday, locale), h.opens, h.closes);
+            let label = format!("{} {}–{}", day_name(h.weekday, locale), h.opens, h.closes);
             view! {
                 <tr>
-                    <td>{weekday_name(h.weekday, locale)}</td>
+                    <td>{day_name(h.weekday, locale)}</td>
                     <td>{format!("{}–{}", h.opens, h.closes)}</td>
                     <td>{h.slot_minutes}</td>
                     <td>{h.capacity}</td>
