@@ -69,7 +69,8 @@ async fn maintenance_loop(state: AppState, mut stop: watch::Receiver<bool>) {
     }
 }
 
-/// One maintenance pass: slots generated ahead, tomorrow's reminders and
+/// One maintenance pass: slots generated ahead, unanswered proposals
+/// expired, tomorrow's reminders and
 /// today's case digests queued, old form drafts, rate-limit windows and
 /// expired staff sessions dropped, mail whose last attempt was interrupted
 /// declared dead.
@@ -82,6 +83,13 @@ pub async fn maintain(state: &AppState) {
             "slots generated"
         ),
         Err(e) => tracing::warn!(error = %e, "slot generation failed"),
+    }
+    // Proposals nobody answered give their held places back (in batches;
+    // the next pass takes the rest).
+    match repo::expire_due(&state.pool, 500).await {
+        Ok(n) if n > 0 => tracing::info!(count = n, "proposals expired"),
+        Ok(_) => {}
+        Err(e) => tracing::warn!(error = %e, "expiring proposals failed"),
     }
     match repo::queue_reminders(&state.pool).await {
         Ok(n) if n > 0 => tracing::info!(count = n, "reminders queued"),

@@ -4,8 +4,8 @@
 use super::citizen::nfc;
 use super::repo::{self, BookingRow};
 use super::service::{book_error, client_key, slot_id, HOUR};
-use super::{validate, BookingCode, BookingDetails, HistoryEntry, OfficeSummary};
-use crate::error::{AppError, Fields};
+use super::{validate, BookingCode, BookingDetails, HistoryEntry, OfficeSummary, ProposalInfo};
+use crate::error::{AppError, ConflictReason, Fields, ValidationCode};
 use crate::i18n::Locale;
 use crate::locale::use_locale;
 use crate::ssr::limits::{self, Limit};
@@ -103,6 +103,14 @@ pub(super) async fn details(
                 status,
             })
             .collect(),
+        proposal: repo::open_for(&state.pool, booking.id)
+            .await?
+            .map(|p| ProposalInfo {
+                starts_at: rfc3339(p.starts_at),
+                ends_at: rfc3339(p.ends_at),
+                expires_at: rfc3339(p.expires_at),
+                message: p.message,
+            }),
     })
 }
 
@@ -185,4 +193,37 @@ pub async fn reschedule(
         .map_err(|e| book_error(e, locale, "slot_id"))?;
     redirect_to_manage(&state, &moved, &token).await?;
     details(&state, &moved, locale).await
+}
+
+/// `POST /api/bookings/proposal`.
+pub async fn answer(
+    code: String,
+    phone: String,
+    token: String,
+    answer: String,
+) -> Result<BookingDetails, AppError> {
+    let state = app_state()?;
+    let locale = use_locale();
+    let booking = authenticate(&state, locale, &code, &phone, &token).await?;
+    let accept = match answer.trim() {
+        "accept" => true,
+        "decline" => false,
+        _ => {
+            return Err(AppError::invalid(
+                "answer",
+                ValidationCode::InvalidChoice,
+                locale,
+            ))
+        }
+    };
+    let answered = repo::answer(&state.pool, booking.id, accept)
+        .await
+        .map_err(|e| match e {
+            repo::AnswerError::NoProposal => AppError::Conflict {
+                reason: ConflictReason::NoProposal,
+            },
+            repo::AnswerError::Db(e) => e.into(),
+        })?;
+    redirect_to_manage(&state, &answered, &token).await?;
+    details(&state, &answered, locale).await
 }

@@ -100,6 +100,19 @@ pub struct BookingDetails {
     /// Whether cancel and move are still possible (status and notice).
     pub changeable: bool,
     pub history: Vec<HistoryEntry>,
+    /// Another time the office proposed, waiting for the citizen's answer.
+    #[serde(default)]
+    pub proposal: Option<ProposalInfo>,
+}
+
+/// A time the office proposed instead of the one asked for; its place is
+/// held until `expires_at` (RFC 3339, like the times).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProposalInfo {
+    pub starts_at: String,
+    pub ends_at: String,
+    pub expires_at: String,
+    pub message: String,
 }
 
 /// The bookable slots of an office over `days` days from `from`
@@ -154,6 +167,19 @@ pub async fn reschedule_booking(
     #[server(default)] slot_id: String,
 ) -> Result<BookingDetails, AppError> {
     crate::ssr::respond(manage::reschedule(code, phone, token, slot_id).await)
+}
+
+/// Answers another time the office proposed: `answer` is `accept` (the
+/// booking moves there and is confirmed) or `decline` (the request stays as
+/// it was). 409 `no_proposal` when none is open or it expired.
+#[server(endpoint = "bookings/proposal")]
+pub async fn answer_proposal(
+    #[server(default)] code: String,
+    #[server(default)] phone: String,
+    #[server(default)] token: String,
+    #[server(default)] answer: String,
+) -> Result<BookingDetails, AppError> {
+    crate::ssr::respond(manage::answer(code, phone, token, answer).await)
 }
 
 /// A day in the booking calendar.

@@ -95,13 +95,22 @@ pub enum HistoryStep {
     Cancelled,
     NoShow,
     Moved,
+    /// Staff proposed another time (its place held for the citizen).
+    Proposed,
+    /// The citizen turned the proposed time down.
+    ProposalDeclined,
+    /// Nobody answered the proposal in time.
+    ProposalExpired,
 }
 
 impl HistoryStep {
     pub fn as_str(self) -> &'static str {
-        match self.status() {
-            Some(status) => status.as_str(),
-            None => "moved",
+        match self {
+            Self::Moved => "moved",
+            Self::Proposed => "proposed",
+            Self::ProposalDeclined => "proposal_declined",
+            Self::ProposalExpired => "proposal_expired",
+            other => other.status().map_or("moved", BookingStatus::as_str),
         }
     }
 
@@ -115,14 +124,21 @@ impl HistoryStep {
             Self::Rejected => BookingStatus::Rejected,
             Self::Cancelled => BookingStatus::Cancelled,
             Self::NoShow => BookingStatus::NoShow,
-            Self::Moved => return None,
+            Self::Moved | Self::Proposed | Self::ProposalDeclined | Self::ProposalExpired => {
+                return None
+            }
         })
     }
 
     pub fn label(self, locale: Locale) -> &'static str {
-        match self.status() {
-            Some(status) => status.label(locale),
-            None => td_string!(locale, status.moved),
+        match self {
+            Self::Moved => td_string!(locale, status.moved),
+            Self::Proposed => td_string!(locale, status.proposed),
+            Self::ProposalDeclined => td_string!(locale, status.proposal_declined),
+            Self::ProposalExpired => td_string!(locale, status.proposal_expired),
+            other => other
+                .status()
+                .map_or_else(|| td_string!(locale, status.moved), |s| s.label(locale)),
         }
     }
 }

@@ -148,6 +148,10 @@ pub enum ConflictReason {
     NotToday,
     /// A no-show only once the appointment has begun.
     NotYetBegun,
+    /// The booking already has a proposed time waiting for an answer.
+    AlreadyProposed,
+    /// No proposed time is open (never made, answered, or expired).
+    NoProposal,
 }
 
 impl ConflictReason {
@@ -161,6 +165,8 @@ impl ConflictReason {
             Self::CapacityBelowTaken => td_string!(locale, errors.capacity_below_taken),
             Self::NotToday => td_string!(locale, errors.not_today),
             Self::NotYetBegun => td_string!(locale, errors.not_yet_begun),
+            Self::AlreadyProposed => td_string!(locale, errors.already_proposed),
+            Self::NoProposal => td_string!(locale, errors.no_proposal),
         }
     }
 }

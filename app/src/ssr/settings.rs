@@ -50,6 +50,9 @@ pub struct Settings {
     /// `LOOKUP_FAILURES_PER_15_MIN`: failed look-ups (wrong code or phone) one
     /// client address may make per 15 minutes before it gets 429.
     pub lookup_failures_per_15_min: u32,
+    /// `PROPOSAL_HOURS`: how long a citizen has to answer another time the
+    /// office proposed (never past the proposed slot's notice).
+    pub proposal_hours: i32,
     /// `OUTBOX_POLL_MS`: how often each instance looks for mail to send.
     pub outbox_poll_ms: u64,
     /// `STAFF_IDLE_MINUTES`: a staff session ends after this long unused.
@@ -195,6 +198,13 @@ impl Settings {
             lookup_failures_per_15_min: parse(
                 "LOOKUP_FAILURES_PER_15_MIN",
                 lookup("LOOKUP_FAILURES_PER_15_MIN").unwrap_or_else(|| "10".into()),
+            )?,
+            proposal_hours: positive(
+                parse(
+                    "PROPOSAL_HOURS",
+                    lookup("PROPOSAL_HOURS").unwrap_or_else(|| "48".into()),
+                )?,
+                "PROPOSAL_HOURS",
             )?,
             outbox_poll_ms: parse(
                 "OUTBOX_POLL_MS",

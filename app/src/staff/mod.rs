@@ -22,8 +22,8 @@ pub use crate::offices::OfficeChoice;
 pub use audit::{staff_audit, AuditEntry, StaffAudit};
 pub use desk::{
     staff_day, BlockedSlot, DayCounts, DaySlot, DayView, DeskBooking, DeskResult, StaffCancel,
-    StaffCheckIn, StaffComplete, StaffConfirm, StaffDay, StaffNoShow, StaffNote, StaffReject,
-    StaffWalkIn,
+    StaffCheckIn, StaffComplete, StaffConfirm, StaffDay, StaffNoShow, StaffNote, StaffPropose,
+    StaffReject, StaffWalkIn,
 };
 pub use mail::{
     staff_undelivered, StaffResendMail, StaffUndelivered, UndeliveredMail, UndeliveredView,

@@ -23,6 +23,7 @@ mod outbox;
 mod pages;
 mod plain_posts;
 mod privileges;
+mod proposals;
 mod reports;
 mod schedule;
 mod schedule_races;

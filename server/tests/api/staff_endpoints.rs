@@ -58,6 +58,7 @@ const ENDPOINTS: &[Endpoint] = &[
     ep("POST", "/api/staff/bookings/no-show", Needs::AnyRole, true),
     ep("POST", "/api/staff/bookings/complete", Needs::AnyRole, true),
     ep("POST", "/api/staff/bookings/note", Needs::AnyRole, true),
+    ep("POST", "/api/staff/bookings/propose", Needs::AnyRole, true),
     ep("GET", "/api/staff/schedule", Needs::Schedules, true),
     ep(
         "POST",

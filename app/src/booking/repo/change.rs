@@ -3,6 +3,7 @@
 //! writes.
 
 use super::create::{slot_problem, BookError, SlotProblem};
+use super::proposals::close_open;
 use super::read::{by_id, by_id_in, BookingRow};
 use crate::booking::notice::{self, MailKind};
 use crate::booking::{BookingStatus, HistoryStep};
@@ -35,6 +36,7 @@ pub async fn cancel(pool: &PgPool, id: Uuid, reason: &str) -> Result<BookingRow,
         drop(tx);
         return Err(why_unchangeable(pool, id).await?);
     };
+    close_open(&mut tx, id, "withdrawn").await?;
     record_event(
         &mut tx,
         id,
@@ -135,6 +137,9 @@ pub(super) async fn try_reschedule(
     )
     .execute(&mut *tx)
     .await?;
+    // The citizen chose another time themselves: a proposal still open
+    // gives its place back.
+    close_open(&mut tx, id, "withdrawn").await?;
     // A new time needs the office to confirm it again.
     sqlx::query!(
         "UPDATE bookings SET slot_id = $2, status = 'requested', updated_at = now(), reminder_queued_at = NULL WHERE id = $1",

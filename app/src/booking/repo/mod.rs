@@ -5,12 +5,16 @@
 
 mod change;
 mod create;
+mod proposals;
 mod read;
 mod reminders;
 mod tokens;
 
 pub use change::{cancel, record_event, reschedule};
 pub use create::{create, BookError, Created, NewBooking, SlotProblem};
+pub use proposals::{
+    answer, close_open, expire_due, open_for, withdraw_into_day, AnswerError, OpenProposal,
+};
 pub use read::{by_code, by_id, by_id_in, by_token, history, BookingRow};
 pub use reminders::queue_reminders;
 pub use tokens::{issue_lookup_token, issue_token, new_token, token_hash};

@@ -1,17 +1,20 @@
 //! What the desk does to bookings: the status changes, notes and walk-ins,
 //! with the way back to the day a plain form post came from.
 
+use super::propose::{self, ProposeError};
 use super::repo::{self as desk, DeskError};
 use super::walk_in::{self, Place, WalkIn, WalkInError};
-use super::{DeskAction, DeskResult, WalkInForm};
+use super::{DeskAction, DeskResult, Proposed, WalkInForm};
+use crate::booking::citizen::nfc;
 use crate::booking::citizen::{Citizen, Visit};
-use crate::booking::{BookingCode, BookingStatus};
+use crate::booking::{BookingCode, BookingStatus, ProposalInfo};
 use crate::error::{AppError, ConflictReason, Fields, ValidationCode};
 use crate::i18n::Locale;
 use crate::locale::use_locale;
 use crate::offices::repo as offices;
 use crate::ssr::{app_state, respond::is_plain_form_post};
 use crate::staff::auth::{self, Permission};
+use crate::time::rfc3339;
 use chrono::Utc;
 use chrono_tz::Asia::Ho_Chi_Minh;
 
@@ -85,6 +88,80 @@ pub async fn act(action: DeskAction, code: String, reason: String) -> Result<Des
     Ok(DeskResult {
         code: booking.code,
         status: booking.status,
+    })
+}
+
+/// `POST /api/staff/bookings/propose`.
+pub async fn propose(
+    code: String,
+    starts_at: String,
+    message: String,
+) -> Result<Proposed, AppError> {
+    let state = app_state()?;
+    let locale = use_locale();
+    let user = auth::require(&state, Permission::FrontDesk).await?;
+    let mut f = Fields::new(locale);
+    let code = f.check("code", BookingCode::parse(&code));
+    let at = f.check(
+        "starts_at",
+        chrono::DateTime::parse_from_rfc3339(starts_at.trim())
+            .map(|t| t.with_timezone(&Utc))
+            .map_err(|_| ValidationCode::InvalidSlot),
+    );
+    let message = nfc(message.trim());
+    let fits = f.check(
+        "message",
+        if message.chars().count() > 500 {
+            Err(ValidationCode::TooLong)
+        } else {
+            Ok(())
+        },
+    );
+    let (code, at, ()) = f.done((code, at, fits))?;
+    let (booking, proposal) = propose::propose(
+        &state.pool,
+        &user,
+        &state.settings.trusted_proxies,
+        &propose::Proposal {
+            code: code.as_str(),
+            starts_at: at,
+            message: &message,
+            hours: state.settings.proposal_hours,
+        },
+    )
+    .await
+    .map_err(|e| match e {
+        ProposeError::NotFound => AppError::NotFound,
+        ProposeError::OtherOffice => AppError::Forbidden,
+        ProposeError::NotRequested(_) => AppError::Conflict {
+            reason: ConflictReason::InvalidTransition,
+        },
+        ProposeError::AlreadyOpen => AppError::Conflict {
+            reason: ConflictReason::AlreadyProposed,
+        },
+        ProposeError::Full => AppError::Conflict {
+            reason: ConflictReason::SlotFull,
+        },
+        ProposeError::NoSuchSlot => {
+            AppError::invalid("starts_at", ValidationCode::InvalidSlot, locale)
+        }
+        ProposeError::Db(e) => e.into(),
+    })?;
+    back_to_day(
+        &booking.office_slug,
+        booking.starts_at,
+        "proposed",
+        &booking.code,
+    );
+    Ok(Proposed {
+        code: booking.code,
+        status: booking.status,
+        proposal: ProposalInfo {
+            starts_at: rfc3339(proposal.starts_at),
+            ends_at: rfc3339(proposal.ends_at),
+            expires_at: rfc3339(proposal.expires_at),
+            message: proposal.message,
+        },
     })
 }
 

@@ -6,6 +6,8 @@ mod actions;
 #[cfg(feature = "ssr")]
 mod day;
 #[cfg(feature = "ssr")]
+mod propose;
+#[cfg(feature = "ssr")]
 pub mod repo;
 pub mod ui;
 #[cfg(feature = "ssr")]
@@ -184,6 +186,28 @@ pub async fn staff_complete(#[server(default)] code: String) -> Result<DeskResul
 #[server(endpoint = "staff/bookings/walk-in")]
 pub async fn staff_walk_in(#[server(flatten)] form: WalkInForm) -> Result<DeskResult, AppError> {
     crate::ssr::respond(actions::walk_in(form).await)
+}
+
+/// What `POST /api/staff/bookings/propose` answers: the booking (still a
+/// request) and the time now held for the citizen.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Proposed {
+    pub code: String,
+    pub status: BookingStatus,
+    pub proposal: crate::booking::ProposalInfo,
+}
+
+/// Answers a request with another time instead of rejecting it: a slot of
+/// the office with room starting at `starts_at` (RFC 3339), its place held
+/// for the citizen until they accept or decline, or `PROPOSAL_HOURS` pass;
+/// `message` (optional) is shown to them. One open proposal per booking.
+#[server(endpoint = "staff/bookings/propose")]
+pub async fn staff_propose(
+    #[server(default)] code: String,
+    #[server(default)] starts_at: String,
+    #[server(default)] message: String,
+) -> Result<Proposed, AppError> {
+    crate::ssr::respond(actions::propose(code, starts_at, message).await)
 }
 
 /// Adds a note to a booking (staff only; never shown to the citizen).

@@ -200,6 +200,8 @@ pub async fn apply(
         .execute(&mut *tx)
         .await?;
     }
+    // Any answer to the request ends a proposal still open for it.
+    repo::close_open(&mut tx, current.id, "withdrawn").await?;
     repo::record_event(
         &mut tx,
         current.id,

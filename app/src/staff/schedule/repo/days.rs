@@ -35,6 +35,9 @@ pub async fn close_day(
     )
     .fetch_all(&mut *tx)
     .await?;
+    // Proposals into the day lose their place with it (before the office's
+    // slots are locked: the order a citizen's answer takes them in).
+    repo::withdraw_into_day(&mut tx, change.office, day).await?;
     lock_office(&mut tx, change.office).await?;
     sqlx::query!(
         r#"
@@ -72,6 +75,7 @@ pub async fn close_day(
     .await?;
     let actor = change.user.id.to_string();
     for row in &cancelled {
+        repo::close_open(&mut tx, row.id, "withdrawn").await?;
         repo::record_event(
             &mut tx,
             row.id,
