@@ -334,3 +334,46 @@ test("without a QR reader the scan button stays hidden and typing works", async 
   await expect(page.getByRole("button", { name: "Quét mã QR trên phiếu hẹn" })).toBeHidden();
   await expect(page.getByLabel(/^Mã/)).toBeVisible();
 });
+
+for (const javaScriptEnabled of [true, false]) {
+  test(`the desk proposes another time; the citizen accepts it from the e-mail link (JavaScript ${javaScriptEnabled ? "on" : "off"})`, async ({ page, browser, request }) => {
+    const booking = await book(request, "Đỗ Thị Hoa");
+    // Another slot of the office with room, on another day than the booking.
+    const slots = await (await request.get(`/api/slots?office=${OFFICE}&days=14`)).json();
+    const today = todayVN();
+    const other = slots.find((s: Slot) => s.remaining > 0 && !s.starts_at.startsWith(today) && !s.starts_at.startsWith(booking.date));
+    expect(other, "an open slot on another day").toBeTruthy();
+    const at: string = other.starts_at.slice(0, 16);
+
+    await signIn(page, RECEPTIONIST);
+    await openDay(page, booking.date);
+    const card = page.locator(`#p-${booking.code}`);
+    await card.getByText(/^Đề xuất giờ khác/).click();
+    await card.getByLabel("Ngày và giờ bắt đầu").fill(at);
+    await card.getByLabel(/Lời nhắn cho công dân/).fill("Buổi này đã kín, mời ông/bà đến giờ khác.");
+    await card.getByRole("button", { name: /^Gửi đề xuất/ }).click();
+    await expect(page.locator("#desk-flash")).toHaveText(`Đã gửi đề xuất giờ khác cho lịch hẹn ${pretty(booking.code)}.`);
+    await expect(page.locator(`#p-${booking.code} .desk-card__proposed`)).toContainText("đang chờ công dân trả lời");
+
+    const mail = await waitForMail(booking.email, "đề xuất giờ khác");
+    expect(mail.text).toContain("Buổi này đã kín");
+    const link = mail.text!.match(/https?:\/\/\S+\/my-booking\?t=[^#\s]+/)![0];
+    const citizen = await browser.newContext({ locale: "vi-VN", javaScriptEnabled, viewport: { width: 360, height: 740 } });
+    const citizenPage = await citizen.newPage();
+    await citizenPage.goto(new URL(link).pathname + new URL(link).search + "#proposal");
+    const proposal = citizenPage.locator("#proposal");
+    await expect(proposal.getByRole("heading", { name: "Trụ sở đề xuất một giờ khác" })).toBeVisible();
+    await expect(proposal).toContainText("Buổi này đã kín");
+    if (javaScriptEnabled) {
+      // axe runs as a script in the page: the JavaScript-on run checks it.
+      const axe = await new AxeBuilder({ page: citizenPage }).withTags(AXE_TAGS).analyze();
+      expect(axe.violations).toEqual([]);
+    }
+    await proposal.getByRole("button", { name: "Nhận giờ này" }).click();
+    await expect(citizenPage.locator(".status")).toContainText("Đã xác nhận");
+    await expect(citizenPage.locator("#proposal")).toHaveCount(0);
+    await expect(citizenPage.locator(".ticket__facts time")).toHaveAttribute("datetime", other.starts_at);
+    await citizen.close();
+    await waitForMail(booking.email, "đã được xác nhận");
+  });
+}

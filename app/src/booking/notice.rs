@@ -19,10 +19,12 @@ pub enum MailKind {
     ClosedByOffice,
     /// Staff cancelled the booking (with the reason).
     CancelledByStaff,
+    /// Staff proposed another time, held until the citizen answers.
+    Proposed,
 }
 
 impl MailKind {
-    pub const ALL: [MailKind; 8] = [
+    pub const ALL: [MailKind; 9] = [
         Self::Received,
         Self::Cancelled,
         Self::Moved,
@@ -31,6 +33,7 @@ impl MailKind {
         Self::Rejected,
         Self::ClosedByOffice,
         Self::CancelledByStaff,
+        Self::Proposed,
     ];
 
     pub fn parse(raw: &str) -> Option<Self> {
@@ -41,7 +44,7 @@ impl MailKind {
     pub(super) fn has_link(self) -> bool {
         matches!(
             self,
-            Self::Received | Self::Moved | Self::Reminder | Self::Confirmed
+            Self::Received | Self::Moved | Self::Reminder | Self::Confirmed | Self::Proposed
         )
     }
 
@@ -55,6 +58,7 @@ impl MailKind {
             Self::Rejected => "booking_rejected",
             Self::ClosedByOffice => "booking_closed_by_office",
             Self::CancelledByStaff => "booking_cancelled_by_staff",
+            Self::Proposed => "booking_proposed",
         }
     }
 }

@@ -11,6 +11,9 @@ use chrono::{DateTime, Datelike, Utc};
 use chrono_tz::Asia::Ho_Chi_Minh;
 
 pub use super::notice::MailKind;
+pub use ics::ics;
+
+mod ics;
 
 /// The private manage link for `token`.
 pub fn manage_url(public_url: &str, token: &str) -> String {
@@ -31,6 +34,22 @@ pub async fn render(
     if b.email.is_none() {
         return Ok(None);
     }
+    // A proposal's message shows the proposed time, and the office's words
+    // where a refusal shows its reason; answered or expired before it is
+    // sent, there is nothing left to propose.
+    let b = if kind == MailKind::Proposed {
+        let Some(p) = repo::open_for(&state.pool, b.id).await? else {
+            return Ok(None);
+        };
+        BookingRow {
+            starts_at: p.starts_at,
+            ends_at: p.ends_at,
+            cancel_reason: Some(p.message).filter(|m| !m.is_empty()),
+            ..b
+        }
+    } else {
+        b
+    };
     let token = if kind.has_link() {
         repo::issue_token(&state.pool, b.id).await?
     } else {
@@ -113,6 +132,16 @@ pub fn message(kind: MailKind, b: &BookingRow, public_url: &str, token: &str) ->
             "The reception office has confirmed your appointment. Please come on time and bring the papers below.",
             "View, move or cancel your appointment",
         ),
+        (MailKind::Proposed, false) => (
+            format!("Tiếp dân: trụ sở đề xuất giờ khác cho lịch hẹn {code}"),
+            "Trụ sở tiếp công dân đề xuất cho ông/bà thời gian dưới đây thay cho giờ đã chọn, và giữ chỗ cho ông/bà trong thời gian chờ trả lời. Vui lòng mở trang lịch hẹn để nhận hoặc không nhận giờ này.",
+            "Nhận hoặc không nhận giờ đề xuất",
+        ),
+        (MailKind::Proposed, true) => (
+            format!("Tiếp dân: the office proposes another time for {code}"),
+            "The reception office proposes the time below instead of the one you chose, and holds the place for you while it waits for your answer. Please open your booking page to accept or decline it.",
+            "Accept or decline the proposed time",
+        ),
         (MailKind::Rejected, false) => (
             format!("Tiếp dân: lịch hẹn {code} không được chấp nhận"),
             "Trụ sở tiếp công dân không thể tiếp ông/bà theo lịch hẹn này. Lý do được nêu dưới đây; ông/bà có thể đặt lịch khác.",
@@ -153,6 +182,7 @@ pub fn message(kind: MailKind, b: &BookingRow, public_url: &str, token: &str) ->
         // the place. (A link that cancelled by itself would be set off by
         // the mail scanners that open every link.)
         MailKind::Reminder => link.as_ref().map(|l| format!("{l}#cancel")),
+        MailKind::Proposed => link.as_ref().map(|l| format!("{l}#proposal")),
         _ => link.clone(),
     };
     let (l_code, l_when, l_where, l_bring, bring) = if en {
@@ -166,10 +196,18 @@ pub fn message(kind: MailKind, b: &BookingRow, public_url: &str, token: &str) ->
     } else {
         ("Mã lịch hẹn", "Thời gian", "Địa điểm", "Mang theo", "căn cước công dân (CCCD) hoặc hộ chiếu và giấy tờ liên quan đến nội dung cần trình bày.")
     };
-    let l_reason = if en { "Reason" } else { "Lý do" };
+    let l_reason = match (kind, en) {
+        (MailKind::Proposed, true) => "Message from the office",
+        (MailKind::Proposed, false) => "Lời nhắn của trụ sở",
+        (_, true) => "Reason",
+        (_, false) => "Lý do",
+    };
     let reason = matches!(
         kind,
-        MailKind::Rejected | MailKind::ClosedByOffice | MailKind::CancelledByStaff
+        MailKind::Rejected
+            | MailKind::ClosedByOffice
+            | MailKind::CancelledByStaff
+            | MailKind::Proposed
     )
     .then_some(b.cancel_reason.as_deref())
     .flatten();
@@ -245,36 +283,6 @@ pub fn message(kind: MailKind, b: &BookingRow, public_url: &str, token: &str) ->
     })
 }
 
-/// The appointment as an iCalendar file.
-pub fn ics(b: &BookingRow, office: &str, address: &str, link: Option<&str>, en: bool) -> String {
-    use icalendar::{Calendar, Component, Event, EventLike};
-    let code = super::BookingCode::parse(&b.code)
-        .map(|c| c.display())
-        .unwrap_or_else(|_| b.code.clone());
-    let summary = if en {
-        format!("Citizen reception – {office}")
-    } else {
-        format!("Tiếp công dân – {office}")
-    };
-    let mut description = if en {
-        format!("Booking code: {code}")
-    } else {
-        format!("Mã lịch hẹn: {code}")
-    };
-    if let Some(link) = link {
-        description.push_str(&format!("\n{link}"));
-    }
-    let event = Event::new()
-        .uid(&format!("{}@tiepdan", b.code))
-        .summary(&summary)
-        .location(address)
-        .description(&description)
-        .starts(b.starts_at)
-        .ends(b.ends_at)
-        .done();
-    Calendar::new().push(event).done().to_string()
-}
-
 /// `Thứ Hai, 01/12/2026, 08:00–08:30` (Vietnam time).
 pub fn when(starts: DateTime<Utc>, ends: DateTime<Utc>, en: bool) -> String {
     let s = starts.with_timezone(&Ho_Chi_Minh);
@@ -317,23 +325,4 @@ pub(crate) fn escape(text: &str) -> String {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use chrono::TimeZone;
-
-    #[test]
-    fn times_read_in_vietnam_time() {
-        let s = Utc.with_ymd_and_hms(2026, 12, 1, 1, 0, 0).unwrap();
-        let e = Utc.with_ymd_and_hms(2026, 12, 1, 1, 30, 0).unwrap();
-        assert_eq!(when(s, e, false), "Thứ Ba, 01/12/2026, 08:00–08:30");
-        assert_eq!(when(s, e, true), "Tuesday, 01/12/2026, 08:00–08:30");
-    }
-
-    #[test]
-    fn html_is_escaped() {
-        assert_eq!(
-            escape("<a href=\"x\">&</a>"),
-            "&lt;a href=&quot;x&quot;&gt;&amp;&lt;/a&gt;"
-        );
-    }
-}
+mod tests;

@@ -146,7 +146,10 @@ async fn an_accepted_proposal_moves_and_confirms_the_booking(pool: PgPool) {
     .fetch_all(&pool)
     .await
     .unwrap();
-    assert_eq!(mail, ["booking_received", "booking_confirmed"]);
+    assert_eq!(
+        mail,
+        ["booking_received", "booking_proposed", "booking_confirmed"]
+    );
     // Answered once: a second answer finds nothing open.
     let twice = answer(&app, &code, "decline").await;
     assert_eq!(twice.status(), 409);

@@ -4,8 +4,8 @@
 
 use super::{Calendar, SlotPicker};
 use crate::booking::{
-    load_manage_page, BookingCode, BookingStatus, CancelBooking, FormGuard, LookupBooking,
-    ManagePageData, RescheduleBooking,
+    load_manage_page, AnswerProposal, BookingCode, BookingStatus, CancelBooking, FormGuard,
+    LookupBooking, ManagePageData, ProposalInfo, RescheduleBooking,
 };
 use crate::error::AppError;
 use crate::i18n::{td, td_string};
@@ -88,6 +88,47 @@ fn LookupForm(expired: bool) -> impl IntoView {
     }
 }
 
+/// Another time the office proposed, with one button to accept it and one
+/// to decline: plain forms, so they work before (or without) any script.
+#[component]
+fn ProposalCard(proposal: ProposalInfo, token: String) -> impl IntoView {
+    let locale = use_locale();
+    let error = form_error(AnswerProposal::PATH);
+    let when = format!(
+        "{}, {}–{}",
+        date_vn(&proposal.starts_at),
+        time_vn(&proposal.starts_at),
+        time_vn(&proposal.ends_at)
+    );
+    let until = format!(
+        "{} {}",
+        date_vn(&proposal.expires_at),
+        time_vn(&proposal.expires_at)
+    );
+    let answer = move |value: &'static str, label: String, class: &'static str| {
+        view! {
+            <form action=AnswerProposal::PATH method="post">
+                <input type="hidden" name="token" value=token.clone() />
+                <input type="hidden" name="answer" value=value />
+                <button type="submit" class=class>{label}</button>
+            </form>
+        }
+    };
+    view! {
+        <section class="card proposal" aria-labelledby="proposal-heading" id="proposal">
+            <h2 id="proposal-heading">{td!(locale, manage.proposal_heading)}</h2>
+            <ErrorSummary error=error id="proposal-errors" />
+            <p class="proposal__when"><time datetime=proposal.starts_at.clone()>{when}</time></p>
+            {(!proposal.message.is_empty()).then(|| view! { <p class="proposal__message">{proposal.message.clone()}</p> })}
+            <p class="hint">{td_string!(locale, manage.proposal_until, until = until).to_string()}</p>
+            <div class="proposal__answers">
+                {answer("accept", td_string!(locale, manage.proposal_accept).to_owned(), "button button--primary")}
+                {answer("decline", td_string!(locale, manage.proposal_decline).to_owned(), "button")}
+            </div>
+        </section>
+    }
+}
+
 #[component]
 fn Ticket(data: ManagePageData, token: String) -> impl IntoView {
     let locale = use_locale();
@@ -101,6 +142,8 @@ fn Ticket(data: ManagePageData, token: String) -> impl IntoView {
         time_vn(&b.ends_at)
     );
     let created = b.history.len() == 1 && b.status == BookingStatus::Requested;
+    let proposal = b.proposal.clone();
+    let token_for_proposal = token.clone();
     let qr_label = td_string!(locale, manage.qr_label, code = code.clone()).to_string();
     let ics_href = format!("/my-booking/calendar.ics?t={token}");
     let cancel_error = form_error(CancelBooking::PATH);
@@ -193,6 +236,7 @@ fn Ticket(data: ManagePageData, token: String) -> impl IntoView {
             <p class="hint">{td!(locale, manage.print_hint)}" "{td!(locale, manage.keep_link)}</p>
         </article>
         <div class="no-print">
+            {proposal.map(|proposal| view! { <ProposalCard proposal token=token_for_proposal /> })}
             {changes}
             <section aria-labelledby="history-heading">
                 <h2 id="history-heading">{td!(locale, manage.history)}</h2>

@@ -91,6 +91,23 @@ pub async fn act(action: DeskAction, code: String, reason: String) -> Result<Des
     })
 }
 
+/// A slot's start as RFC 3339, or as the desk's date-and-time field sends
+/// it (`YYYY-MM-DDTHH:MM`, Vietnam time).
+fn proposed_start(raw: &str) -> Result<chrono::DateTime<Utc>, ValidationCode> {
+    let raw = raw.trim();
+    if raw.is_empty() {
+        return Err(ValidationCode::Required);
+    }
+    if let Ok(t) = chrono::DateTime::parse_from_rfc3339(raw) {
+        return Ok(t.with_timezone(&Utc));
+    }
+    chrono::NaiveDateTime::parse_from_str(raw, "%Y-%m-%dT%H:%M")
+        .ok()
+        .and_then(|local| local.and_local_timezone(Ho_Chi_Minh).single())
+        .map(|t| t.with_timezone(&Utc))
+        .ok_or(ValidationCode::InvalidSlot)
+}
+
 /// `POST /api/staff/bookings/propose`.
 pub async fn propose(
     code: String,
@@ -102,12 +119,7 @@ pub async fn propose(
     let user = auth::require(&state, Permission::FrontDesk).await?;
     let mut f = Fields::new(locale);
     let code = f.check("code", BookingCode::parse(&code));
-    let at = f.check(
-        "starts_at",
-        chrono::DateTime::parse_from_rfc3339(starts_at.trim())
-            .map(|t| t.with_timezone(&Utc))
-            .map_err(|_| ValidationCode::InvalidSlot),
-    );
+    let at = f.check("starts_at", proposed_start(&starts_at));
     let message = nfc(message.trim());
     let fits = f.check(
         "message",

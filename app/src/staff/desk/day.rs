@@ -55,6 +55,7 @@ fn desk_booking(
         notes: row.notes,
         walk_in: row.walk_in,
         masked: !visible,
+        proposed_at: row.proposed_at.map(rfc3339),
     })
 }
 

@@ -58,6 +58,9 @@ pub struct DeskBooking {
     /// A denouncer this reader may not see: name, representatives and
     /// summary are withheld.
     pub masked: bool,
+    /// Another time proposed to the citizen and not yet answered (RFC 3339).
+    #[serde(default)]
+    pub proposed_at: Option<String>,
 }
 
 /// A slot of the day with its bookings.

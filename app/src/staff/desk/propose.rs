@@ -3,6 +3,7 @@
 //! or until the proposal expires (`PROPOSAL_HOURS`, and never past the
 //! proposed slot's notice).
 
+use crate::booking::notice::{self, MailKind};
 use crate::booking::repo::{self, BookingRow, OpenProposal};
 use crate::booking::{BookingStatus, HistoryStep};
 use crate::staff::audit::{self, Entry};
@@ -144,6 +145,13 @@ pub async fn propose(
     )
     .await?;
     let booking = repo::by_id_in(&mut tx, current.id).await?;
+    notice::queue(
+        &mut tx,
+        MailKind::Proposed,
+        current.id,
+        booking.email.is_some(),
+    )
+    .await?;
     tx.commit().await?;
     Ok((
         booking,

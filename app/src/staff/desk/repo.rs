@@ -37,6 +37,8 @@ pub struct DeskRow {
     pub walk_in: bool,
     /// The officer handling the case opened from this booking, if any.
     pub case_handler: Option<Uuid>,
+    /// The start of another time proposed and not yet answered.
+    pub proposed_at: Option<DateTime<Utc>>,
 }
 
 /// The office's slots on `day` (Vietnam date), including withdrawn ones
@@ -79,7 +81,9 @@ pub async fn day_bookings(
                b.summary, b.needs, b.interpreter, (b.email IS NOT NULL) AS "email_given!",
                b.slot_id, b.created_at, b.walk_in,
                coalesce((SELECT array_agg(n.body ORDER BY n.at) FROM booking_notes n WHERE n.booking_id = b.id), '{}') AS "notes!",
-               c.assigned_to AS "case_handler?"
+               c.assigned_to AS "case_handler?",
+               (SELECT ps.starts_at FROM booking_proposals p JOIN slots ps ON ps.id = p.slot_id
+                WHERE p.booking_id = b.id AND p.outcome IS NULL AND p.expires_at > now()) AS "proposed_at?"
         FROM bookings b
         JOIN slots s ON s.id = b.slot_id
         LEFT JOIN cases c ON c.booking_id = b.id

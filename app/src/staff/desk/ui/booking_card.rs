@@ -8,9 +8,9 @@ use crate::i18n::{td, td_string, Locale};
 use crate::locale::use_locale;
 use crate::staff::{
     DeskBooking, StaffCancel, StaffCheckIn, StaffComplete, StaffConfirm, StaffNoShow, StaffNote,
-    StaffReject,
+    StaffPropose, StaffReject,
 };
-use crate::time::time_vn;
+use crate::time::{date_vn, time_vn};
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 
@@ -70,6 +70,32 @@ pub(super) fn BookingCard(
                     <button type="submit" class="button button--danger">{td!(locale, staff.reject_submit)}{whose(&who, locale)}</button>
                 </form>
             </details>
+            {match b.proposed_at.clone() {
+                Some(at) => view! {
+                    <p class="hint desk-card__proposed">
+                        {td_string!(locale, staff.proposed_waiting, when = format!("{} {}", date_vn(&at), time_vn(&at))).to_string()}
+                    </p>
+                }.into_any(),
+                None => view! {
+                    <details class="desk-more">
+                        <summary>{td!(locale, staff.propose)}{whose(&who, locale)}</summary>
+                        <form action=StaffPropose::PATH method="post" class="desk-propose">
+                            <input type="hidden" name="code" value=b.code.clone() />
+                            <div class="field">
+                                <label for=format!("{id}-propose-at")>{td!(locale, staff.propose_at)}</label>
+                                <p class="hint" id=format!("{id}-propose-at-hint")>{td!(locale, staff.propose_at_hint)}</p>
+                                <input id=format!("{id}-propose-at") type="datetime-local" name="starts_at" step="60" required=true
+                                    aria-describedby=format!("{id}-propose-at-hint") />
+                            </div>
+                            <div class="field">
+                                <label for=format!("{id}-propose-message")>{td!(locale, staff.propose_message)}</label>
+                                <textarea id=format!("{id}-propose-message") name="message" rows="2" maxlength="500"></textarea>
+                            </div>
+                            <button type="submit" class="button">{td!(locale, staff.propose_submit)}{whose(&who, locale)}</button>
+                        </form>
+                    </details>
+                }.into_any(),
+            }}
         }.into_any(),
         BookingStatus::Confirmed => view! {
             {action(StaffCheckIn::PATH, td_string!(locale, staff.check_in), "button button--primary")}

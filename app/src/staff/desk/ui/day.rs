@@ -10,7 +10,7 @@ use crate::i18n::{td, td_string, Locale};
 use crate::locale::use_locale;
 use crate::staff::schedule::{StaffSlotBlock, StaffSlotCapacity, StaffSlotUnblock};
 use crate::staff::ui::{SignInNeeded, StaffBar};
-use crate::staff::{staff_day, staff_me, DayCounts, DaySlot, DayView, StaffCheckIn};
+use crate::staff::{staff_day, staff_me, DayCounts, DaySlot, DayView, StaffCheckIn, StaffPropose};
 use crate::time::{date_vn, time_vn};
 use crate::ui::TextField;
 use crate::ui::{field_error, form_error, ErrorSummary};
@@ -74,6 +74,9 @@ fn done_message(done: &str, code: &str, locale: Locale) -> Option<String> {
     if done == "noted" {
         return Some(td_string!(locale, staff.done_noted, code = code).to_string());
     }
+    if done == "proposed" {
+        return Some(td_string!(locale, staff.done_proposed, code = code).to_string());
+    }
     let status = BookingStatus::parse(done)?.label(locale);
     Some(td_string!(locale, staff.done, code = code, status = status).to_string())
 }
@@ -93,6 +96,15 @@ fn Desk(
         (_, _, Some("capacity")) => Some(td_string!(locale, staff.slot_capacity).to_owned()),
         _ => None,
     };
+    // A refused proposal: the reason, and for a field the field's words.
+    let propose_error = form_error(StaffPropose::PATH).map(|e| match &e {
+        AppError::Validation { fields } if !fields.is_empty() => fields
+            .iter()
+            .map(|f| f.message.clone())
+            .collect::<Vec<_>>()
+            .join(" "),
+        other => other.message(locale).to_owned(),
+    });
     let slot_error = form_error(StaffSlotCapacity::PATH)
         .or_else(|| form_error(StaffSlotBlock::PATH))
         .or_else(|| form_error(StaffSlotUnblock::PATH));
@@ -119,6 +131,7 @@ fn Desk(
         <h1>{td!(locale, staff.desk_title)}": "{day.office.name.clone()}</h1>
         {flash.map(|m| view! { <p class="notice notice--ok" role="status" id="desk-flash">{m}</p> })}
         {slot_error.map(|e| view! { <p class="notice notice--error" role="alert" id="slot-error">{e.message(locale)}</p> })}
+        {propose_error.map(|m| view! { <p class="notice notice--error" role="alert" id="propose-error">{m}</p> })}
         <form class="desk-filter" action="/staff" method="get">
             <div class="field">
                 <label for="desk-office">{td!(locale, staff.office)}</label>
