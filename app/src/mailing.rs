@@ -3,6 +3,7 @@
 //! and its outcome recorded. Each instance's worker calls [`deliver_due`].
 
 use crate::booking::notify as booking_mail;
+use crate::booking::waitlist::notify as waitlist_mail;
 use crate::cases::{digest, notify as case_mail};
 use crate::ssr::mail::Message;
 use crate::ssr::outbox::{self, Leased, Outcome};
@@ -32,6 +33,12 @@ async fn render(state: &AppState, row: &Leased) -> Result<Option<Message>, Unren
             return Ok(None);
         };
         return Ok(booking_mail::render(state, kind, booking).await?);
+    }
+    if waitlist_mail::knows(&row.kind) {
+        let Some(entry) = row.waitlist_id else {
+            return Ok(None);
+        };
+        return Ok(waitlist_mail::render(state, &row.kind, entry).await?);
     }
     match (row.kind.as_str(), row.case_id, row.staff_id) {
         (case_mail::UPDATE, Some(case), _) => {

@@ -4,9 +4,9 @@ use crate::i18n::td_string;
 use crate::locale::use_locale;
 use crate::pages::{
     AccountsPage, AuditPage, BookingPage, CasePage, CasesPage, CodePage, ContactPage, DeskPage,
-    EnrollPage, HomePage, MailPage, ManagePage, NotFound, PasswordPage, PrivacyPage,
-    RecoveryCodesPage, ReportsPage, SchedulePage, SetPasswordPage, SignInPage, TrackEmailPage,
-    TrackPage,
+    EnrollPage, HomePage, JoinWaitlistPage, MailPage, ManagePage, NotFound, PasswordPage,
+    PrivacyPage, RecoveryCodesPage, ReportsPage, SchedulePage, SetPasswordPage, SignInPage,
+    TrackEmailPage, TrackPage, WaitlistPage,
 };
 use crate::ui::{Footer, Header};
 use leptos::prelude::*;
@@ -60,7 +60,9 @@ pub fn App() -> impl IntoView {
                 <Routes fallback=NotFound>
                     <Route path=path!("") view=HomePage ssr=SsrMode::Async />
                     <Route path=path!("/book/:office") view=BookingPage ssr=SsrMode::Async />
+                    <Route path=path!("/book/:office/wait") view=JoinWaitlistPage ssr=SsrMode::Async />
                     <Route path=path!("/my-booking") view=ManagePage ssr=SsrMode::Async />
+                    <Route path=path!("/waitlist") view=WaitlistPage ssr=SsrMode::Async />
                     <Route path=path!("/track") view=TrackPage ssr=SsrMode::Async />
                     <Route path=path!("/track/email") view=TrackEmailPage ssr=SsrMode::Async />
                     <Route path=path!("/staff/cases") view=CasesPage ssr=SsrMode::Async />

@@ -110,6 +110,7 @@ fn is_personal(path: &str) -> bool {
                 .is_some_and(|rest| rest.starts_with('/') || rest.starts_with('.'))
     };
     under("/my-booking")
+        || under("/waitlist")
         || under("/track")
         || under("/staff")
         || path.starts_with("/book/")
@@ -171,6 +172,8 @@ mod tests {
         for path in [
             "/my-booking",
             "/my-booking/calendar.ics",
+            "/waitlist",
+            "/book/tw-ha-noi/wait",
             "/track",
             "/staff",
             "/staff/cases/view",

@@ -2,6 +2,7 @@
 //! slots, reminders and rate-limit counters up to date. All of it is safe
 //! to run on any number of instances at once (see each function's notes).
 
+use app::booking::waitlist::repo as waitlist;
 use app::booking::{drafts, generator, repo};
 use app::cases::digest;
 use app::ssr::{limits, AppState};
@@ -17,15 +18,20 @@ const DIGEST_HOUR: u32 = 7;
 pub async fn run(state: AppState, stop: watch::Receiver<bool>) {
     tokio::join!(
         outbox_loop(state.clone(), stop.clone()),
+        offers_loop(state.clone(), stop.clone()),
         maintenance_loop(state, stop)
     );
 }
 
-/// Starts only the outbox sender, for as long as the runtime lives (tests).
-pub fn spawn_outbox(state: AppState) {
+/// Starts the outbox sender and the waiting-list offers, for as long as
+/// the runtime lives (tests; the maintenance pass is theirs to call).
+pub fn spawn_for_tests(state: AppState) {
     let (keep, stop) = watch::channel(false);
     tokio::spawn(async move {
-        outbox_loop(state, stop).await;
+        tokio::join!(
+            outbox_loop(state.clone(), stop.clone()),
+            offers_loop(state, stop)
+        );
         drop(keep);
     });
 }
@@ -61,6 +67,25 @@ async fn outbox_loop(state: AppState, mut stop: watch::Receiver<bool>) {
     }
 }
 
+/// Waiting-list offers nobody claimed pass to the next entry: checked a few
+/// times per hold (between 1 second and a minute apart), so a place is never
+/// held much past its time.
+async fn offers_loop(state: AppState, mut stop: watch::Receiver<bool>) {
+    let period =
+        (state.settings.waitlist_hold() / 4).clamp(Duration::from_secs(1), Duration::from_secs(60));
+    while pause(period, &mut stop).await {
+        if state.pool.is_closed() {
+            return;
+        }
+        match waitlist::expire_offers(&state.pool, state.settings.waitlist_hold(), 200).await {
+            Ok(n) if n > 0 => tracing::info!(count = n, "waiting-list offers lapsed"),
+            Ok(_) => {}
+            Err(_) if state.pool.is_closed() => return,
+            Err(e) => tracing::warn!(error = %e, "expiring waiting-list offers failed"),
+        }
+    }
+}
+
 async fn maintenance_loop(state: AppState, mut stop: watch::Receiver<bool>) {
     // `serve` ran one pass at start-up; the next is due a period later.
     let period = Duration::from_secs(600);
@@ -70,7 +95,7 @@ async fn maintenance_loop(state: AppState, mut stop: watch::Receiver<bool>) {
 }
 
 /// One maintenance pass: slots generated ahead, unanswered proposals
-/// expired, tomorrow's reminders and
+/// expired, room offered to waiting lists, tomorrow's reminders and
 /// today's case digests queued, old form drafts, rate-limit windows and
 /// expired staff sessions dropped, mail whose last attempt was interrupted
 /// declared dead.
@@ -90,6 +115,12 @@ pub async fn maintain(state: &AppState) {
         Ok(n) if n > 0 => tracing::info!(count = n, "proposals expired"),
         Ok(_) => {}
         Err(e) => tracing::warn!(error = %e, "expiring proposals failed"),
+    }
+    // Room nobody offered (a capacity the rules raised) goes to whoever waits.
+    match waitlist::offer_all_room(&state.pool).await {
+        Ok(n) if n > 0 => tracing::info!(count = n, "places offered to waiting lists"),
+        Ok(_) => {}
+        Err(e) => tracing::warn!(error = %e, "offering room to waiting lists failed"),
     }
     match repo::queue_reminders(&state.pool).await {
         Ok(n) if n > 0 => tracing::info!(count = n, "reminders queued"),

@@ -9,7 +9,6 @@ use super::{validate, BookingCreated, BookingForm};
 use crate::error::{AppError, ConflictReason, Fields};
 use crate::i18n::Locale;
 use crate::locale::use_locale;
-use crate::ssr::cookies::{request_cookie, set_cookie, SetCookie};
 use crate::ssr::limits;
 use crate::ssr::{app_state, respond::is_plain_form_post, AppState};
 use crate::time::rfc3339;
@@ -24,35 +23,16 @@ pub async fn create(form: BookingForm) -> Result<BookingCreated, AppError> {
         ..form.clone()
     });
     let result = create_checked(form).await;
-    if let (Err(_), Some(draft)) = (&result, draft) {
+    if let (Err(_), Some(draft), Ok(state)) = (&result, draft, app_state()) {
         // The browser goes back to the form: keep what was typed for it.
-        if let (Ok(state), Ok(data)) = (app_state(), serde_json::to_value(&draft)) {
-            match drafts::save(&state.pool, &data).await {
-                Ok(id) => set_draft_cookie(&state, &id.to_string(), 600),
-                Err(e) => tracing::warn!(error = %e, "could not keep the refused form"),
-            }
-        }
+        drafts::keep(&state, DRAFT_COOKIE, &draft).await;
     }
     result
 }
 
-fn set_draft_cookie(state: &AppState, value: &str, max_age_secs: u64) {
-    set_cookie(&SetCookie {
-        name: DRAFT_COOKIE,
-        value,
-        path: "/book",
-        max_age_secs,
-        same_site: "Lax",
-        secure: state.settings.secure_cookies(),
-    });
-}
-
 /// The draft this browser left, read once.
 pub(super) async fn take_draft(state: &AppState) -> Option<BookingForm> {
-    let id = uuid::Uuid::parse_str(&request_cookie(DRAFT_COOKIE)?).ok()?;
-    set_draft_cookie(state, "", 0);
-    let data = drafts::take(&state.pool, id).await.ok().flatten()?;
-    serde_json::from_value(data).ok()
+    drafts::take_kept(state, DRAFT_COOKIE).await
 }
 
 async fn create_checked(form: BookingForm) -> Result<BookingCreated, AppError> {

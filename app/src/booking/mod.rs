@@ -32,6 +32,7 @@ pub mod slots;
 pub mod status;
 pub mod ui;
 pub mod validate;
+pub mod waitlist;
 pub use ui::FormGuard;
 
 pub use code::BookingCode;

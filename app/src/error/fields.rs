@@ -39,6 +39,8 @@ pub enum ValidationCode {
     InvalidCode,
     InvalidDate,
     InvalidSlot,
+    /// No time of the day can still be waited for (closed, past, or beyond the horizon).
+    DayNotWaitable,
     InvalidNumber,
     InvalidTime,
     PastDate,
@@ -76,6 +78,11 @@ impl ValidationCode {
             Self::InvalidCode => td_string!(locale, validation.invalid_code),
             Self::InvalidDate => td_string!(locale, validation.invalid_date),
             Self::InvalidSlot => td_string!(locale, validation.invalid_slot),
+            // Only the server finds a day not waitable (see `ConflictReason`).
+            #[cfg(feature = "ssr")]
+            Self::DayNotWaitable => td_string!(locale, validation.day_not_waitable),
+            #[cfg(not(feature = "ssr"))]
+            Self::DayNotWaitable => td_string!(locale, validation.invalid_date),
             Self::InvalidNumber => td_string!(locale, validation.invalid_number),
             Self::InvalidTime => td_string!(locale, validation.invalid_time),
             Self::PastDate => td_string!(locale, validation.past_date),

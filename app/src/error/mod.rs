@@ -152,6 +152,12 @@ pub enum ConflictReason {
     AlreadyProposed,
     /// No proposed time is open (never made, answered, or expired).
     NoProposal,
+    /// The day still has places to book: no waiting list for it.
+    DayNotFull,
+    /// This citizen already waits for this day at this office.
+    AlreadyWaiting,
+    /// No place is on offer (never offered, claimed, or its time ran out).
+    OfferExpired,
 }
 
 impl ConflictReason {
@@ -165,8 +171,27 @@ impl ConflictReason {
             Self::CapacityBelowTaken => td_string!(locale, errors.capacity_below_taken),
             Self::NotToday => td_string!(locale, errors.not_today),
             Self::NotYetBegun => td_string!(locale, errors.not_yet_begun),
+            // Shown only on pages the server renders (the desk's proposal,
+            // the citizen's answer, the waiting list's plain forms): the
+            // browser's bundle carries the general words instead.
+            #[cfg(feature = "ssr")]
             Self::AlreadyProposed => td_string!(locale, errors.already_proposed),
+            #[cfg(feature = "ssr")]
             Self::NoProposal => td_string!(locale, errors.no_proposal),
+            #[cfg(feature = "ssr")]
+            Self::DayNotFull => td_string!(locale, errors.day_not_full),
+            #[cfg(feature = "ssr")]
+            Self::AlreadyWaiting => td_string!(locale, errors.already_waiting),
+            #[cfg(feature = "ssr")]
+            Self::OfferExpired => td_string!(locale, errors.offer_expired),
+            #[cfg(not(feature = "ssr"))]
+            Self::AlreadyProposed
+            | Self::NoProposal
+            | Self::DayNotFull
+            | Self::AlreadyWaiting
+            | Self::OfferExpired => {
+                td_string!(locale, errors.conflict)
+            }
         }
     }
 }

@@ -7,6 +7,7 @@ mod home;
 mod privacy;
 
 pub use crate::booking::ui::{BookingPage, ManagePage};
+pub use crate::booking::waitlist::ui::{JoinWaitlistPage, WaitlistPage};
 pub use crate::cases::ui::{CasePage, CasesPage, TrackEmailPage, TrackPage};
 pub use crate::reports::ui::ReportsPage;
 pub use crate::staff::accounts::ui::{AccountsPage, PasswordPage, SetPasswordPage};

@@ -22,6 +22,8 @@ use uuid::Uuid;
 pub enum About {
     Booking(Uuid),
     Case(Uuid),
+    /// A waiting-list entry.
+    Waitlist(Uuid),
     Staff(Uuid),
 }
 
@@ -55,17 +57,20 @@ pub async fn enqueue(
     tx: &mut Transaction<'_, Postgres>,
     message: &Queued,
 ) -> Result<(), sqlx::Error> {
-    let (booking, case, staff) = match message.about {
-        About::Booking(id) => (Some(id), None, None),
-        About::Case(id) => (None, Some(id), None),
-        About::Staff(id) => (None, None, Some(id)),
-    };
+    let (mut booking, mut case, mut staff, mut waitlist) = (None, None, None, None);
+    match message.about {
+        About::Booking(id) => booking = Some(id),
+        About::Case(id) => case = Some(id),
+        About::Staff(id) => staff = Some(id),
+        About::Waitlist(id) => waitlist = Some(id),
+    }
     sqlx::query!(
-        "INSERT INTO outbox (kind, booking_id, case_id, staff_id, payload) VALUES ($1, $2, $3, $4, $5)",
+        "INSERT INTO outbox (kind, booking_id, case_id, staff_id, waitlist_id, payload) VALUES ($1, $2, $3, $4, $5, $6)",
         message.kind,
         booking,
         case,
         staff,
+        waitlist,
         message.payload,
     )
     .execute(&mut **tx)
@@ -81,6 +86,7 @@ pub struct Leased {
     pub booking_id: Option<Uuid>,
     pub case_id: Option<Uuid>,
     pub staff_id: Option<Uuid>,
+    pub waitlist_id: Option<Uuid>,
     pub payload: Value,
     /// Attempts so far, this one included.
     pub attempts: i32,
@@ -107,7 +113,7 @@ pub async fn lease_due(
             LIMIT $3
             FOR UPDATE SKIP LOCKED
         )
-        RETURNING id, kind, booking_id, case_id, staff_id, payload, attempts
+        RETURNING id, kind, booking_id, case_id, staff_id, waitlist_id, payload, attempts
         "#,
         lease.as_secs_f64(),
         max_attempts,
@@ -203,12 +209,13 @@ pub async fn dead(pool: &PgPool, limit: i64) -> Result<Vec<DeadRow>, sqlx::Error
     sqlx::query_as!(
         DeadRow,
         r#"
-        SELECT o.id, o.kind, coalesce(b.code, c.code, s.display_name) AS record,
-               coalesce(b.office_id, c.office_id) AS office_id,
+        SELECT o.id, o.kind, coalesce(b.code, c.code, w.code, s.display_name) AS record,
+               coalesce(b.office_id, c.office_id, w.office_id) AS office_id,
                o.attempts, o.last_failure AS reason, o.created_at, o.done_at AS dead_at
         FROM outbox o
         LEFT JOIN bookings b ON b.id = o.booking_id
         LEFT JOIN cases c ON c.id = o.case_id
+        LEFT JOIN waitlist_entries w ON w.id = o.waitlist_id
         LEFT JOIN staff_accounts s ON s.id = o.staff_id
         WHERE o.state = 'dead'
         ORDER BY o.done_at DESC NULLS LAST, o.id DESC
@@ -240,14 +247,15 @@ pub async fn resend(
             UPDATE outbox SET state = 'queued', attempts = 0, next_attempt_at = now(),
                               done_at = NULL, last_failure = NULL, leased_until = NULL
             WHERE id = $1 AND state = 'dead'
-            RETURNING id, kind, booking_id, case_id, staff_id, attempts, created_at
+            RETURNING id, kind, booking_id, case_id, staff_id, waitlist_id, attempts, created_at
         )
-        SELECT r.id, r.kind, coalesce(b.code, c.code, s.display_name) AS record,
-               coalesce(b.office_id, c.office_id) AS office_id,
+        SELECT r.id, r.kind, coalesce(b.code, c.code, w.code, s.display_name) AS record,
+               coalesce(b.office_id, c.office_id, w.office_id) AS office_id,
                r.attempts, NULL::text AS reason, r.created_at, NULL::timestamptz AS dead_at
         FROM r
         LEFT JOIN bookings b ON b.id = r.booking_id
         LEFT JOIN cases c ON c.id = r.case_id
+        LEFT JOIN waitlist_entries w ON w.id = r.waitlist_id
         LEFT JOIN staff_accounts s ON s.id = r.staff_id
         "#,
         id

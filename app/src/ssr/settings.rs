@@ -11,7 +11,7 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 
 mod parse;
-use parse::{key, number, parse, positive, public_url, trusted_proxies};
+use parse::{at_most, key, number, parse, positive, public_url, trusted_proxies};
 
 /// Where the app runs; decides defaults and what is allowed (demo accounts).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -53,6 +53,10 @@ pub struct Settings {
     /// `PROPOSAL_HOURS`: how long a citizen has to answer another time the
     /// office proposed (never past the proposed slot's notice).
     pub proposal_hours: i32,
+    /// `WAITLIST_HOLD_MINUTES`: how long a place offered to the waiting
+    /// list is held for its entry (never past the slot's notice). A
+    /// fraction is allowed (tests hold places for seconds).
+    pub waitlist_hold_minutes: f64,
     /// `OUTBOX_POLL_MS`: how often each instance looks for mail to send.
     pub outbox_poll_ms: u64,
     /// `STAFF_IDLE_MINUTES`: a staff session ends after this long unused.
@@ -116,6 +120,11 @@ const DEV_TOTP_KEY: &str = "dGllcGRhbi1kZXZlbG9wbWVudC10b3RwLWtleS0wMDE=";
 const DEV_DEVICE_COOKIE_KEY: &str = "dGllcGRhbi1kZXZlbG9wbWVudC1kZXZpY2Uta2V5LTE=";
 
 impl Settings {
+    /// How long a place offered to the waiting list is held.
+    pub fn waitlist_hold(&self) -> std::time::Duration {
+        std::time::Duration::from_secs_f64(self.waitlist_hold_minutes * 60.0)
+    }
+
     /// Reads the process environment.
     pub fn from_env() -> Result<Self, SettingsError> {
         Self::from_lookup(|name| std::env::var(name).ok().filter(|v| !v.trim().is_empty()))
@@ -205,6 +214,15 @@ impl Settings {
                     lookup("PROPOSAL_HOURS").unwrap_or_else(|| "48".into()),
                 )?,
                 "PROPOSAL_HOURS",
+            )?,
+            // A day at most: an offer holds a place nobody else can book.
+            waitlist_hold_minutes: at_most(
+                positive(
+                    number(&lookup, "WAITLIST_HOLD_MINUTES", "30")?,
+                    "WAITLIST_HOLD_MINUTES",
+                )?,
+                1440.0,
+                "WAITLIST_HOLD_MINUTES",
             )?,
             outbox_poll_ms: parse(
                 "OUTBOX_POLL_MS",

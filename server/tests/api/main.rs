@@ -34,4 +34,5 @@ mod staff_schedule;
 mod staff_totp;
 mod surfaces;
 mod validation;
+mod waitlist;
 mod walk_ins;

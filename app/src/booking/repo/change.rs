@@ -3,11 +3,13 @@
 //! writes.
 
 use super::create::{slot_problem, BookError, SlotProblem};
+use super::events::record_event;
 use super::proposals::close_open;
 use super::read::{by_id, by_id_in, BookingRow};
 use crate::booking::notice::{self, MailKind};
+use crate::booking::waitlist::repo::offer_room;
 use crate::booking::{BookingStatus, HistoryStep};
-use sqlx::{PgPool, Postgres, Transaction};
+use sqlx::PgPool;
 use uuid::Uuid;
 
 /// Cancels a booking if its status and the notice allow it. A repeated
@@ -37,6 +39,9 @@ pub async fn cancel(pool: &PgPool, id: Uuid, reason: &str) -> Result<BookingRow,
         return Err(why_unchangeable(pool, id).await?);
     };
     close_open(&mut tx, id, "withdrawn").await?;
+    // The freed place goes to the day's waiting list before anyone else
+    // can see it.
+    offer_room(&mut tx, slot).await?;
     record_event(
         &mut tx,
         id,
@@ -137,6 +142,7 @@ pub(super) async fn try_reschedule(
     )
     .execute(&mut *tx)
     .await?;
+    offer_room(&mut tx, current.slot_id).await?;
     // The citizen chose another time themselves: a proposal still open
     // gives its place back.
     close_open(&mut tx, id, "withdrawn").await?;
@@ -169,27 +175,4 @@ pub(super) async fn why_unchangeable(pool: &PgPool, id: Uuid) -> Result<BookErro
         Some(b) if b.status.changeable() => BookError::TooLate,
         _ => BookError::InvalidTransition,
     })
-}
-
-pub async fn record_event(
-    tx: &mut Transaction<'_, Postgres>,
-    booking: Uuid,
-    actor: &str,
-    step: HistoryStep,
-    from_slot: Option<i64>,
-    to_slot: Option<i64>,
-    note: Option<&str>,
-) -> Result<(), sqlx::Error> {
-    sqlx::query!(
-        "INSERT INTO booking_events (booking_id, actor, status, from_slot, to_slot, note) VALUES ($1, $2, $3, $4, $5, $6)",
-        booking,
-        actor,
-        step.as_str(),
-        from_slot,
-        to_slot,
-        note
-    )
-    .execute(&mut **tx)
-    .await?;
-    Ok(())
 }

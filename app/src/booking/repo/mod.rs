@@ -5,13 +5,15 @@
 
 mod change;
 mod create;
+mod events;
 mod proposals;
 mod read;
 mod reminders;
 mod tokens;
 
-pub use change::{cancel, record_event, reschedule};
+pub use change::{cancel, reschedule};
 pub use create::{create, BookError, Created, NewBooking, SlotProblem};
+pub use events::record_event;
 pub use proposals::{
     answer, close_open, expire_due, open_for, withdraw_into_day, AnswerError, OpenProposal,
 };

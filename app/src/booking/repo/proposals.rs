@@ -4,9 +4,10 @@
 //! (accepted, declined, expired, or withdrawn because the booking ended or
 //! moved first) gives the held place back in the same transaction.
 
-use super::change::record_event;
+use super::events::record_event;
 use super::read::{by_id_in, BookingRow};
 use crate::booking::notice::{self, MailKind};
+use crate::booking::waitlist::repo::offer_room;
 use crate::booking::{BookingStatus, HistoryStep};
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::{PgPool, Postgres, Transaction};
@@ -46,8 +47,9 @@ pub async fn open_for(pool: &PgPool, booking: Uuid) -> Result<Option<OpenProposa
 }
 
 /// Closes the booking's open proposal, if it has one, as `outcome`
-/// (`declined`, `withdrawn`), and gives its held place back. The caller
-/// holds the booking's row lock. Returns whether one was open.
+/// (`declined`, `withdrawn`), and gives its held place back (to the
+/// waiting list first). The caller holds the booking's row lock. Returns
+/// whether one was open.
 pub async fn close_open(
     tx: &mut Transaction<'_, Postgres>,
     booking: Uuid,
@@ -68,6 +70,9 @@ pub async fn close_open(
     )
     .fetch_optional(&mut **tx)
     .await?;
+    if let Some(slot) = freed {
+        offer_room(tx, slot).await?;
+    }
     Ok(freed.is_some())
 }
 
@@ -119,6 +124,7 @@ pub async fn answer(pool: &PgPool, booking: Uuid, accept: bool) -> Result<Bookin
     )
     .execute(&mut *tx)
     .await?;
+    offer_room(&mut tx, open.current_slot).await?;
     sqlx::query!(
         "UPDATE bookings SET slot_id = $2, status = 'confirmed', updated_at = now(), reminder_queued_at = NULL WHERE id = $1",
         booking,
@@ -153,9 +159,11 @@ pub async fn answer(pool: &PgPool, booking: Uuid, accept: bool) -> Result<Bookin
 }
 
 /// Closes up to `batch` proposals past their time and gives their places
-/// back; safe on every instance at once (`SKIP LOCKED`). Returns how many.
+/// back (to the waiting list first), in one transaction; safe on every
+/// instance at once (`SKIP LOCKED`). Returns how many.
 pub async fn expire_due(pool: &PgPool, batch: i64) -> Result<u64, sqlx::Error> {
-    let expired = sqlx::query_scalar!(
+    let mut tx = pool.begin().await?;
+    let freed = sqlx::query!(
         r#"
         WITH due AS (
             SELECT id FROM booking_proposals
@@ -167,21 +175,27 @@ pub async fn expire_due(pool: &PgPool, batch: i64) -> Result<u64, sqlx::Error> {
             UPDATE booking_proposals bp SET outcome = 'expired', closed_at = now()
             FROM due WHERE bp.id = due.id
             RETURNING bp.booking_id, bp.slot_id
-        ), freed AS (
-            UPDATE slots SET taken = taken - n.count
-            FROM (SELECT slot_id, count(*)::smallint AS count FROM p GROUP BY slot_id) n
-            WHERE slots.id = n.slot_id
         ), history AS (
             INSERT INTO booking_events (booking_id, actor, status, to_slot)
             SELECT booking_id, 'system', 'proposal_expired', slot_id FROM p
         )
-        SELECT count(*) AS "count!" FROM p
+        UPDATE slots SET taken = taken - n.count
+        FROM (SELECT slot_id, count(*)::smallint AS count FROM p GROUP BY slot_id) n
+        WHERE slots.id = n.slot_id
+        RETURNING slots.id, n.count AS "count!"
         "#,
         batch
     )
-    .fetch_one(pool)
+    .fetch_all(&mut *tx)
     .await?;
-    Ok(u64::try_from(expired).unwrap_or(0))
+    for slot in &freed {
+        offer_room(&mut tx, slot.id).await?;
+    }
+    tx.commit().await?;
+    Ok(freed
+        .iter()
+        .map(|s| u64::try_from(s.count).unwrap_or(0))
+        .sum())
 }
 
 /// Withdraws the open proposals into `day` of `office` (the day is being

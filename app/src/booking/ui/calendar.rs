@@ -14,12 +14,14 @@ pub fn long_date(date: &str, weekday: u8, locale: Locale) -> String {
     format!("{}, {}", weekday_name(weekday, locale), date_vn(date))
 }
 
-/// The days to the horizon, each a link to itself when it has places.
+/// The days to the horizon, each a link to itself when it has places, and
+/// a full day a link to its waiting list where `wait_link` is given.
 #[component]
 pub fn Calendar(
     days: Vec<CalendarDay>,
     selected: Option<String>,
     link: Callback<String, String>,
+    #[prop(optional)] wait_link: Option<Callback<String, String>>,
 ) -> impl IntoView {
     let locale = use_locale();
     let items = days
@@ -55,11 +57,17 @@ pub fn Calendar(
                 " "
                 <span class="day__state">{state_text}</span>
             };
-            if day.state == DayState::Open {
-                let href = link.run(day.date.clone());
+            let href = match (day.state, wait_link) {
+                (DayState::Open, _) => Some(link.run(day.date.clone())),
+                (DayState::Full, Some(wait)) => Some(wait.run(day.date.clone())),
+                _ => None,
+            };
+            if let Some(href) = href {
+                let wait = (day.state == DayState::Full)
+                    .then(|| view! { <span class="day__wait">{td!(locale, waitlist.join_short)}</span> });
                 view! {
                     <li>
-                        <a class=class href=href aria-current=current.then_some("date")>{inner}</a>
+                        <a class=class href=href aria-current=current.then_some("date")>{inner}{wait}</a>
                     </li>
                 }
                 .into_any()

@@ -7,7 +7,7 @@ mod calendar;
 mod guard;
 mod manage;
 
-pub use book::BookingPage;
+pub use book::{BookingPage, CitizenDetails, ConsentField};
 pub use calendar::{long_date, Calendar, SlotPicker};
 pub use guard::FormGuard;
 pub use manage::ManagePage;

@@ -42,6 +42,22 @@ pub(super) fn positive<T: PartialOrd + Default>(
     }
 }
 
+/// `value`, when it is no more than `max`.
+pub(super) fn at_most<T: PartialOrd + std::fmt::Display>(
+    value: T,
+    max: T,
+    var: &'static str,
+) -> Result<T, SettingsError> {
+    if value <= max {
+        Ok(value)
+    } else {
+        Err(SettingsError {
+            var,
+            reason: format!("must be at most {max}"),
+        })
+    }
+}
+
 /// A 32-byte key, written as base64 (standard or URL-safe) or 64 hex digits.
 pub(super) fn key(var: &'static str, value: &str) -> Result<SecretSlice<u8>, SettingsError> {
     use base64::Engine as _;

@@ -2,7 +2,8 @@
 //! the reader may see it.
 
 use super::repo::{self as desk, DeskRow};
-use super::{DayCounts, DaySlot, DayView, DeskBooking};
+use super::{DayCounts, DaySlot, DayView, DeskBooking, DeskWaiting};
+use crate::booking::waitlist::repo as waitlist;
 use crate::booking::{BookingStatus, Topic};
 use crate::error::{AppError, ValidationCode};
 use crate::i18n::{td_string, Locale};
@@ -145,6 +146,7 @@ pub async fn day(office: String, date: String) -> Result<DayView, AppError> {
         "desk",
     )
     .await?;
+    let waiting = waiting_list(&state, &user, office.id, date, locale).await?;
     Ok(DayView {
         office: office.choice(locale),
         offices: mine.iter().map(|o| o.choice(locale)).collect(),
@@ -182,5 +184,62 @@ pub async fn day(office: String, date: String) -> Result<DayView, AppError> {
             .collect(),
         pending,
         slots: day_slots,
+        waiting,
     })
+}
+
+/// The day's waiting list as `user` may see it; each denouncer shown is
+/// audited, as on a booking card.
+async fn waiting_list(
+    state: &crate::ssr::AppState,
+    user: &StaffUser,
+    office: uuid::Uuid,
+    date: NaiveDate,
+    locale: Locale,
+) -> Result<Vec<DeskWaiting>, AppError> {
+    let rows = waitlist::for_day(&state.pool, office, date, state.settings.waitlist_hold()).await?;
+    let mut shown = Vec::new();
+    let list = rows
+        .into_iter()
+        .map(|row| {
+            let denunciation = row.topic == Topic::Denunciation;
+            let visible = confidentiality::sees_identity(
+                user,
+                &Matter {
+                    denunciation,
+                    office,
+                    handler: None,
+                },
+            );
+            if denunciation && visible {
+                shown.push(row.code.clone());
+            }
+            DeskWaiting {
+                code: row.code,
+                state: row.state,
+                full_name: if visible {
+                    row.full_name
+                } else {
+                    td_string!(locale, cases.confidential).to_owned()
+                },
+                topic: row.topic,
+                party_size: row.party_size,
+                starts_at: row.slot_starts_at.map(rfc3339),
+                offer_starts_at: row.offer_starts_at.map(rfc3339),
+                offer_until: row.offer_until.map(rfc3339),
+                masked: !visible,
+            }
+        })
+        .collect();
+    audit::identity_viewed(
+        &state.pool,
+        user,
+        &state.settings.trusted_proxies,
+        "waitlist",
+        &shown,
+        office,
+        "desk",
+    )
+    .await?;
+    Ok(list)
 }

@@ -113,6 +113,26 @@ pub struct DayView {
     /// Requests waiting for a decision, earliest slot first.
     pub pending: Vec<DeskBooking>,
     pub slots: Vec<DaySlot>,
+    /// The day's waiting list, in the order places are offered.
+    #[serde(default)]
+    pub waiting: Vec<DeskWaiting>,
+}
+
+/// An entry of the day's waiting list as the reader may see it (a
+/// denouncer's name withheld under the same rule as bookings).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeskWaiting {
+    pub code: String,
+    pub state: crate::booking::waitlist::WaitState,
+    pub full_name: String,
+    pub topic: Topic,
+    pub party_size: i16,
+    /// The time asked for; `None`: any time that day.
+    pub starts_at: Option<String>,
+    /// The place on offer and until when it is held.
+    pub offer_starts_at: Option<String>,
+    pub offer_until: Option<String>,
+    pub masked: bool,
 }
 
 /// A slot staff blocked.

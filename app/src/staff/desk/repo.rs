@@ -203,6 +203,8 @@ pub async fn apply(
         )
         .execute(&mut *tx)
         .await?;
+        // To the day's waiting list first.
+        crate::booking::waitlist::repo::offer_room(&mut tx, current.slot_id).await?;
     }
     // Any answer to the request ends a proposal still open for it.
     repo::close_open(&mut tx, current.id, "withdrawn").await?;

@@ -66,7 +66,7 @@ impl TestApp {
     pub async fn serve(state: AppState, mail: SmtpSink) -> TestApp {
         let options = server::serve::leptos_options(&state.settings);
         let base = listen(state.clone(), options).await;
-        server::workers::spawn_outbox(state.clone());
+        server::workers::spawn_for_tests(state.clone());
         TestApp {
             base,
             pool: state.pool.clone(),

@@ -127,6 +127,7 @@ fn Desk(
     let day_link = move |date: String| format!("/staff?office={slug}&date={date}");
     let pending = day.pending.clone();
     let slots = day.slots.clone();
+    let waiting = day.waiting.clone();
     view! {
         <h1>{td!(locale, staff.desk_title)}": "{day.office.name.clone()}</h1>
         {flash.map(|m| view! { <p class="notice notice--ok" role="status" id="desk-flash">{m}</p> })}
@@ -182,6 +183,7 @@ fn Desk(
                 }.into_any()
             }}
         </section>
+        {(!waiting.is_empty()).then(|| view! { <WaitingList entries=waiting /> })}
         <section aria-labelledby="slots-heading">
             <h2 id="slots-heading">{td!(locale, staff.slots_heading)}</h2>
             {if slots.is_empty() {
@@ -299,4 +301,39 @@ fn SlotBlock(block: DaySlot, office: String, can_edit: bool) -> impl IntoView {
         </section>
     }
     .into_any()
+}
+
+/// The day's waiting list, in the order places are offered.
+#[component]
+fn WaitingList(entries: Vec<super::super::DeskWaiting>) -> impl IntoView {
+    let locale = use_locale();
+    let items = entries
+        .into_iter()
+        .map(|w| {
+            let time = w
+                .starts_at
+                .as_deref()
+                .map(time_vn)
+                .unwrap_or_else(|| td_string!(locale, staff.waiting_any_time).to_owned());
+            let offer = w.offer_until.as_deref().map(|until| {
+                let at = w.offer_starts_at.as_deref().map(time_vn).unwrap_or_default();
+                let until = time_vn(until);
+                format!("{at}: {}", td_string!(locale, staff.waiting_offered, until = until))
+            });
+            view! {
+                <li>
+                    <strong>{w.full_name}</strong>
+                    " · "{w.topic.label(locale)}" · "{w.party_size}" · "{time}
+                    " · "<span class="code">{crate::booking::BookingCode::pretty(&w.code)}</span>
+                    {offer.map(|o| view! { <br /><span class="status status--wait-offered">{o}</span> })}
+                </li>
+            }
+        })
+        .collect_view();
+    view! {
+        <section aria-labelledby="waiting-heading">
+            <h2 id="waiting-heading">{td!(locale, staff.waiting_heading)}</h2>
+            <ol class="rule-list">{items}</ol>
+        </section>
+    }
 }

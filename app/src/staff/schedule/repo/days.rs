@@ -35,9 +35,11 @@ pub async fn close_day(
     )
     .fetch_all(&mut *tx)
     .await?;
-    // Proposals into the day lose their place with it (before the office's
-    // slots are locked: the order a citizen's answer takes them in).
+    // Proposals into the day lose their place with it, and its waiting
+    // list ends, each entry told (before the office's slots are locked: the
+    // order a citizen's answer and a claim take them in).
     repo::withdraw_into_day(&mut tx, change.office, day).await?;
+    crate::booking::waitlist::repo::close_day(&mut tx, change.office, day).await?;
     lock_office(&mut tx, change.office).await?;
     sqlx::query!(
         r#"

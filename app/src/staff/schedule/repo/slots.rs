@@ -91,14 +91,16 @@ pub async fn set_capacity(
     .await?;
     // Applied now, under the same lock as the check, rather than waiting for
     // the generator (which would apply the same value).
-    sqlx::query!(
-        "UPDATE slots SET capacity = $3 WHERE office_id = $1 AND starts_at = $2",
+    let slot = sqlx::query_scalar!(
+        "UPDATE slots SET capacity = $3 WHERE office_id = $1 AND starts_at = $2 RETURNING id",
         change.office,
         starts_at,
         capacity
     )
-    .execute(&mut *tx)
+    .fetch_one(&mut *tx)
     .await?;
+    // New places go to the day's waiting list first.
+    crate::booking::waitlist::repo::offer_room(&mut tx, slot).await?;
     finish(tx, change).await
 }
 

@@ -1,0 +1,17 @@
+//! SQL for the waiting list. The database keeps its promises: one entry per
+//! CCCD per office per day (a unique index), an offered place counted in
+//! its slot (`taken` and `held`, under the slot's CHECKs), every offer, claim
+//! and expiry under row locks that skip what another instance holds.
+
+mod claim;
+mod entries;
+mod offers;
+
+pub use claim::{claim, ClaimError};
+pub use entries::{
+    by_code, by_token, day_times, find_in, for_day, issue_token, join, leave, DeskEntry, EntryRow,
+    JoinError, NewEntry,
+};
+pub use offers::{
+    close_day, expire_offers, give_back, offer_all_room, offer_room, DAY_CLOSED, OFFER,
+};
