@@ -187,3 +187,9 @@ pub async fn load_waitlist_page(
 ) -> Result<WaitlistPageData, AppError> {
     crate::ssr::respond(service::page(office, day).await)
 }
+
+/// Data of the entry page, from the private link's token (internal).
+#[server(endpoint = "pages/waitlist-entry")]
+pub async fn load_waitlist_entry(token: String) -> Result<WaitlistDetails, AppError> {
+    crate::ssr::respond(service::entry_page(token).await)
+}

@@ -231,6 +231,19 @@ pub async fn lookup(
     answer(&state, &entry, &token, locale).await
 }
 
+/// `POST /api/pages/waitlist-entry`: the entry its link opens, never a
+/// redirect (the page itself asks).
+pub async fn entry_page(token: String) -> Result<WaitlistDetails, AppError> {
+    let state = app_state()?;
+    let locale = use_locale();
+    if token.trim().is_empty() {
+        return Err(AppError::invalid("token", ValidationCode::Required, locale));
+    }
+    let entry = authenticate(&state, locale, "", "", &token).await?;
+    let office = office(&state, &entry.office_slug).await?;
+    Ok(details(&entry, &office, locale))
+}
+
 /// `POST /api/waitlist/leave`.
 pub async fn leave(
     code: String,

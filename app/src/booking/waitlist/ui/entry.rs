@@ -5,7 +5,7 @@
 
 use crate::booking::ui::long_date;
 use crate::booking::waitlist::{
-    lookup_waitlist, ClaimWaitlist, LeaveWaitlist, LookupWaitlist, WaitState, WaitlistDetails,
+    load_waitlist_entry, ClaimWaitlist, LeaveWaitlist, LookupWaitlist, WaitState, WaitlistDetails,
 };
 use crate::booking::{BookingCode, FormGuard};
 use crate::i18n::{td, td_string};
@@ -36,7 +36,7 @@ pub fn WaitlistPage() -> impl IntoView {
                     || (),
                     {
                         let token = token.clone();
-                        move |_| lookup_waitlist(String::new(), String::new(), token.clone())
+                        move |_| load_waitlist_entry(token.clone())
                     },
                 );
                 view! {
