@@ -80,7 +80,10 @@ pg_create_db() {
 free_port() {
   local p
   for _ in $(seq 1 50); do
-    p=$(( 20000 + RANDOM % 40000 ))
+    # Below the kernel's ephemeral range (32768 and up): a port a client
+    # connection still holds there can't be listened on, though nothing
+    # listens on it.
+    p=$(( 20000 + RANDOM % 12000 ))
     if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then echo "$p"; return; fi
   done
   die "no free TCP port found"

@@ -3,19 +3,18 @@
 
 use super::citizen::nfc;
 use super::repo::{self, BookingRow};
-use super::service::{book_error, client_key, slot_id, HOUR};
-use super::{validate, BookingCode, BookingDetails, HistoryEntry, OfficeSummary, ProposalInfo};
+use super::service::{book_error, client_key, find_holder, slot_id, Proof, HOUR};
+use super::{validate, BookingDetails, HistoryEntry, OfficeSummary, ProposalInfo};
 use crate::error::{AppError, ConflictReason, Fields, ValidationCode};
 use crate::i18n::Locale;
 use crate::locale::use_locale;
-use crate::ssr::limits::{self, Limit};
+use crate::ssr::limits;
 use crate::ssr::{app_state, respond::is_plain_form_post, AppState};
 use crate::time::rfc3339;
 use chrono::Utc;
 
 /// Finds the booking a request speaks of: by private-link token, or by code
-/// and phone. Every miss counts against the client address, and answers the
-/// same 404 whichever part was wrong.
+/// and phone (see [`find_holder`]).
 pub(super) async fn authenticate(
     state: &AppState,
     locale: Locale,
@@ -23,38 +22,20 @@ pub(super) async fn authenticate(
     phone: &str,
     token: &str,
 ) -> Result<BookingRow, AppError> {
-    let token = token.trim();
-    let by_code = if token.is_empty() {
-        let mut c = Fields::new(locale);
-        let code = c.check("code", BookingCode::parse(code));
-        let phone = c.check("phone", validate::phone(phone));
-        let (code, phone) = c.done((code, phone))?;
-        Some((code, phone))
-    } else {
-        None
-    };
-    // Counted before the booking is looked at; handed back when it matches.
-    let claim = limits::claim(
-        &state.pool,
-        &[Limit::new(
-            client_key(state, "lookup"),
-            limits::QUARTER_HOUR,
-            state.settings.lookup_failures_per_15_min,
-        )],
+    find_holder(
+        state,
+        locale,
+        code,
+        phone,
+        token,
+        async |proof| match proof {
+            Proof::Token(token) => repo::by_token(&state.pool, &token).await,
+            Proof::Code(code, phone) => Ok(repo::by_code(&state.pool, code.as_str())
+                .await?
+                .filter(|b| b.phone == phone)),
+        },
     )
-    .await?;
-    let found = match by_code {
-        None if token.len() > 128 => None,
-        None => repo::by_token(&state.pool, token).await?,
-        Some((code, phone)) => repo::by_code(&state.pool, code.as_str())
-            .await?
-            .filter(|b| b.phone == phone),
-    };
-    let Some(booking) = found else {
-        return Err(AppError::NotFound);
-    };
-    claim.give_back(&state.pool).await?;
-    Ok(booking)
+    .await
 }
 
 pub(super) async fn details(

@@ -4,11 +4,12 @@
 
 use super::repo::{BookError, SlotProblem};
 use super::slots;
-use super::{OfficeSummary, SlotInfo};
+use super::{validate, BookingCode, OfficeSummary, SlotInfo};
 use crate::error::{AppError, ConflictReason, Fields, ValidationCode};
 use crate::i18n::Locale;
 use crate::locale::use_locale;
 use crate::offices::repo::{self as offices, OfficeRow};
+use crate::ssr::limits::{self, Limit};
 use crate::ssr::{app_state, client, AppState};
 use crate::time::{rfc3339, today_vn};
 use chrono::NaiveDate;
@@ -73,6 +74,58 @@ pub(super) fn book_error(error: BookError, locale: Locale, slot_field: &str) -> 
         },
         BookError::Db(e) => e.into(),
     }
+}
+
+/// How a citizen proves a booking or a waiting-list entry is theirs.
+pub(super) enum Proof {
+    /// The private link's token.
+    Token(String),
+    /// The code and the phone it was made with (canonical).
+    Code(BookingCode, String),
+}
+
+/// Finds what a request speaks of, proven by `token` or by `code` + `phone`
+/// (`find` looks it up; for a code it must also match the phone). Every
+/// miss counts against the client address before the record is looked at,
+/// and answers the same 404 whichever part was wrong; a match hands the
+/// attempt back.
+pub(super) async fn find_holder<T>(
+    state: &AppState,
+    locale: Locale,
+    code: &str,
+    phone: &str,
+    token: &str,
+    find: impl AsyncFnOnce(Proof) -> Result<Option<T>, sqlx::Error>,
+) -> Result<T, AppError> {
+    let token = token.trim();
+    let proof = if token.is_empty() {
+        let mut c = Fields::new(locale);
+        let code = c.check("code", BookingCode::parse(code));
+        let phone = c.check("phone", validate::phone(phone));
+        let (code, phone) = c.done((code, phone))?;
+        Some(Proof::Code(code, phone))
+    } else {
+        // No token is this long: nothing to hash or look up.
+        (token.len() <= 128).then(|| Proof::Token(token.to_owned()))
+    };
+    let claim = limits::claim(
+        &state.pool,
+        &[Limit::new(
+            client_key(state, "lookup"),
+            limits::QUARTER_HOUR,
+            state.settings.lookup_failures_per_15_min,
+        )],
+    )
+    .await?;
+    let found = match proof {
+        Some(proof) => find(proof).await?,
+        None => None,
+    };
+    let Some(found) = found else {
+        return Err(AppError::NotFound);
+    };
+    claim.give_back(&state.pool).await?;
+    Ok(found)
 }
 
 pub(super) fn client_key(state: &AppState, action: &str) -> String {

@@ -371,6 +371,8 @@ async fn proposals_in_a_burst_never_hold_more_than_a_slot_has(pool: PgPool) {
     })
     .await;
     assert_eq!(statuses.get(&200), Some(&1), "{statuses:?}");
+    // The rest are told why (`already_proposed`), never a 500.
+    assert_eq!(statuses.get(&409), Some(&11), "{statuses:?}");
     let held: i64 = sqlx::query_scalar(
         "SELECT coalesce(sum(taken), 0) FROM slots WHERE office_id = $1 AND starts_at > now() + interval '6 days'",
     )
@@ -379,4 +381,50 @@ async fn proposals_in_a_burst_never_hold_more_than_a_slot_has(pool: PgPool) {
     .await
     .unwrap();
     assert_eq!(held, 1);
+}
+
+/// A request whose citizen gave no e-mail can only be answered by a call:
+/// the desk sees the phone, to a reader the identity rule lets see the
+/// citizen, and only while the request waits.
+#[sqlx::test(migrator = "app::ssr::db::MIGRATOR")]
+async fn the_desk_gets_the_phone_of_a_request_no_email_can_reach(pool: PgPool) {
+    let app = spawn_app(pool.clone()).await;
+    let a = office(&pool, "a").await;
+    let s = slot(&pool, a, "3 days", 5).await;
+    let silent = book(&app, &Form::valid(s, &cccd(1)).set("email", "")).await;
+    let mailed = book(&app, &Form::valid(s, &cccd(2))).await;
+    let denouncer = book(
+        &app,
+        &Form::valid(s, &cccd(3))
+            .set("email", "")
+            .set("topic", "denunciation"),
+    )
+    .await;
+    let code =
+        |r: &crate::helpers::TestResponse| r.json::<Value>()["code"].as_str().unwrap().to_owned();
+    let (silent, mailed, denouncer) = (code(&silent), code(&mailed), code(&denouncer));
+    let desk = desk(&app, &pool, a).await;
+    let date = crate::helpers::staff::slot_date(&pool, s).await;
+    let day = crate::helpers::get_as(
+        &app,
+        &desk,
+        &format!("/api/staff/bookings?office=a&date={date}"),
+    )
+    .await
+    .json::<Value>();
+    let phone_of = |code: &str| {
+        day["pending"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|b| b["code"] == code)
+            .map(|b| b["phone"].clone())
+            .unwrap()
+    };
+    assert_eq!(phone_of(&silent), "0912345678");
+    assert!(phone_of(&mailed).is_null(), "the e-mail carries the answer");
+    assert!(
+        phone_of(&denouncer).is_null(),
+        "a masked denouncer's phone stays hidden"
+    );
 }

@@ -65,20 +65,42 @@ pub fn ManagePage() -> impl IntoView {
 #[component]
 fn LookupForm(expired: bool) -> impl IntoView {
     let locale = use_locale();
-    let error = form_error(LookupBooking::PATH);
+    view! {
+        <CodeLookup
+            action=LookupBooking::PATH
+            title=td_string!(locale, manage.title)
+            intro=Some(td_string!(locale, manage.intro))
+            code_label=td_string!(locale, manage.code)
+            expired
+        />
+    }
+}
+
+/// A look-up by code and phone (a booking's, a waiting-list entry's),
+/// posted to `action`; `expired` says a private link no longer opens it.
+#[component]
+pub fn CodeLookup(
+    action: &'static str,
+    title: &'static str,
+    intro: Option<&'static str>,
+    code_label: &'static str,
+    expired: bool,
+) -> impl IntoView {
+    let locale = use_locale();
+    let error = form_error(action);
     let e = {
         let error = error.clone();
         move |name: &str| field_error(&error, name)
     };
     view! {
-        <Title text=td_string!(locale, manage.title) />
-        <h1>{td!(locale, manage.title)}</h1>
+        <Title text=title />
+        <h1>{title}</h1>
         {expired.then(|| view! { <p class="notice notice--error" role="alert">{td!(locale, manage.link_expired)}</p> })}
-        <p class="lead">{td!(locale, manage.intro)}</p>
+        {intro.map(|intro| view! { <p class="lead">{intro}</p> })}
         <FormGuard locale>
-            <form class="lookup-form" action=LookupBooking::PATH method="post" novalidate=true data-check="code phone">
+            <form class="lookup-form" action=action method="post" novalidate=true data-check="code phone">
                 <ErrorSummary error=error.clone() id="lookup-errors" />
-                <TextField name="code" label=td_string!(locale, manage.code) hint=Some(td_string!(locale, manage.code_hint)) error=e("code") autocomplete="off" required=true maxlength=14 />
+                <TextField name="code" label=code_label hint=Some(td_string!(locale, manage.code_hint)) error=e("code") autocomplete="off" required=true maxlength=14 />
                 <TextField name="phone" label=td_string!(locale, manage.phone) hint=None error=e("phone") autocomplete="tel" kind="tel" required=true maxlength=20 />
                 <button type="submit" class="button button--primary" data-pending-text=td_string!(locale, booking.submitting)>
                     {td!(locale, manage.submit)}

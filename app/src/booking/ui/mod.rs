@@ -10,4 +10,4 @@ mod manage;
 pub use book::{BookingPage, CitizenDetails, ConsentField};
 pub use calendar::{long_date, Calendar, SlotPicker};
 pub use guard::FormGuard;
-pub use manage::ManagePage;
+pub use manage::{CodeLookup, ManagePage};

@@ -6,13 +6,15 @@
 use super::repo::{self, ClaimError, EntryRow, JoinError, NewEntry};
 use super::{WaitlistDetails, WaitlistForm, WaitlistJoined, WaitlistOffer, WaitlistPageData};
 use crate::booking::citizen::{Citizen, Visit};
-use crate::booking::service::{client_key, office, office_summary, parse_date, slot_info, HOUR};
-use crate::booking::{drafts, validate, BookingCode, BookingCreated};
+use crate::booking::service::{
+    client_key, find_holder, office, office_summary, parse_date, slot_info, Proof, HOUR,
+};
+use crate::booking::{drafts, validate, BookingCreated};
 use crate::error::{AppError, ConflictReason, Fields, ValidationCode};
 use crate::i18n::Locale;
 use crate::locale::use_locale;
 use crate::offices::repo::OfficeRow;
-use crate::ssr::limits::{self, Limit};
+use crate::ssr::limits;
 use crate::ssr::{app_state, respond::is_plain_form_post, AppState};
 use crate::time::rfc3339;
 use chrono::Datelike;
@@ -129,8 +131,7 @@ fn join_error(error: JoinError, time_asked: bool, locale: Locale) -> AppError {
 }
 
 /// Finds the entry a request speaks of: by private-link token, or by code
-/// and phone. Every miss counts against the client address and answers the
-/// same 404, whichever part was wrong.
+/// and phone (see [`find_holder`]).
 async fn authenticate(
     state: &AppState,
     locale: Locale,
@@ -138,37 +139,21 @@ async fn authenticate(
     phone: &str,
     token: &str,
 ) -> Result<EntryRow, AppError> {
-    let token = token.trim();
-    let by_code = if token.is_empty() {
-        let mut c = Fields::new(locale);
-        let code = c.check("code", BookingCode::parse(code));
-        let phone = c.check("phone", validate::phone(phone));
-        Some(c.done((code, phone))?)
-    } else {
-        None
-    };
-    let claim = limits::claim(
-        &state.pool,
-        &[Limit::new(
-            client_key(state, "lookup"),
-            limits::QUARTER_HOUR,
-            state.settings.lookup_failures_per_15_min,
-        )],
-    )
-    .await?;
     let hold = state.settings.waitlist_hold();
-    let found = match by_code {
-        None if token.len() > 128 => None,
-        None => repo::by_token(&state.pool, token, hold).await?,
-        Some((code, phone)) => repo::by_code(&state.pool, code.as_str(), hold)
-            .await?
-            .filter(|e| e.phone == phone),
-    };
-    let Some(entry) = found else {
-        return Err(AppError::NotFound);
-    };
-    claim.give_back(&state.pool).await?;
-    Ok(entry)
+    find_holder(
+        state,
+        locale,
+        code,
+        phone,
+        token,
+        async |proof| match proof {
+            Proof::Token(token) => repo::by_token(&state.pool, &token, hold).await,
+            Proof::Code(code, phone) => Ok(repo::by_code(&state.pool, code.as_str(), hold)
+                .await?
+                .filter(|e| e.phone == phone)),
+        },
+    )
+    .await
 }
 
 /// The entry as its holder sees it.

@@ -36,6 +36,10 @@ fn desk_booking(
         },
     );
     let hidden = || td_string!(locale, cases.confidential).to_owned();
+    // No e-mail can carry the office's answer (a proposal above all): the
+    // desk calls.
+    let phone =
+        (visible && !row.email_given && status == BookingStatus::Requested).then_some(row.phone);
     Ok(DeskBooking {
         code: row.code,
         status,
@@ -57,6 +61,7 @@ fn desk_booking(
         walk_in: row.walk_in,
         masked: !visible,
         proposed_at: row.proposed_at.map(rfc3339),
+        phone,
     })
 }
 

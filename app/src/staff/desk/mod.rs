@@ -61,6 +61,11 @@ pub struct DeskBooking {
     /// Another time proposed to the citizen and not yet answered (RFC 3339).
     #[serde(default)]
     pub proposed_at: Option<String>,
+    /// The phone of a citizen who gave no e-mail and whose request waits
+    /// for an answer, so the desk can call them (to a reader the identity
+    /// rule lets see the citizen); otherwise `None`.
+    #[serde(default)]
+    pub phone: Option<String>,
 }
 
 /// A slot of the day with its bookings.

@@ -106,7 +106,7 @@ pub async fn propose(
         });
     };
     let message = p.message.trim();
-    sqlx::query!(
+    let inserted = sqlx::query!(
         r#"
         INSERT INTO booking_proposals (booking_id, slot_id, message, proposed_by, expires_at)
         VALUES ($1, $2, $3, $4, $5)
@@ -118,7 +118,16 @@ pub async fn propose(
         held.expires_at
     )
     .execute(&mut *tx)
-    .await?;
+    .await;
+    match inserted {
+        Ok(_) => {}
+        // Two desks at once: the row lock let this one in after the other
+        // committed, but the check above read the booking as it was before.
+        Err(sqlx::Error::Database(db)) if db.is_unique_violation() => {
+            return Err(ProposeError::AlreadyOpen)
+        }
+        Err(other) => return Err(other.into()),
+    }
     repo::record_event(
         &mut tx,
         current.id,

@@ -31,6 +31,8 @@ pub struct DeskRow {
     pub needs: String,
     pub interpreter: bool,
     pub email_given: bool,
+    /// Shown only to call a citizen who gave no e-mail (see `day.rs`).
+    pub phone: String,
     pub slot_id: i64,
     pub created_at: DateTime<Utc>,
     pub notes: Vec<String>,
@@ -79,7 +81,7 @@ pub async fn day_bookings(
         SELECT b.code, b.status AS "status: BookingStatus", b.full_name, b.party_size, b.representatives,
                b.topic AS "topic: Topic",
                b.summary, b.needs, b.interpreter, (b.email IS NOT NULL) AS "email_given!",
-               b.slot_id, b.created_at, b.walk_in,
+               b.phone, b.slot_id, b.created_at, b.walk_in,
                coalesce((SELECT array_agg(n.body ORDER BY n.at) FROM booking_notes n WHERE n.booking_id = b.id), '{}') AS "notes!",
                c.assigned_to AS "case_handler?",
                (SELECT ps.starts_at FROM booking_proposals p JOIN slots ps ON ps.id = p.slot_id

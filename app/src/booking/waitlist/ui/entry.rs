@@ -3,15 +3,15 @@
 //! with one button to claim it, and one to leave the list. Plain forms: they
 //! work before (or without) any script.
 
-use crate::booking::ui::long_date;
+use crate::booking::ui::{long_date, CodeLookup};
 use crate::booking::waitlist::{
     load_waitlist_entry, ClaimWaitlist, LeaveWaitlist, LookupWaitlist, WaitState, WaitlistDetails,
 };
-use crate::booking::{BookingCode, FormGuard};
+use crate::booking::BookingCode;
 use crate::i18n::{td, td_string};
 use crate::locale::use_locale;
 use crate::time::{date_vn, time_vn};
-use crate::ui::{field_error, form_error, ErrorSummary, TextField};
+use crate::ui::{form_error, ErrorSummary};
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use leptos_meta::{Meta, Title};
@@ -62,25 +62,14 @@ pub fn WaitlistPage() -> impl IntoView {
 #[component]
 fn LookupForm(expired: bool) -> impl IntoView {
     let locale = use_locale();
-    let error = form_error(LookupWaitlist::PATH);
-    let e = {
-        let error = error.clone();
-        move |name: &str| field_error(&error, name)
-    };
     view! {
-        <Title text=td_string!(locale, waitlist.lookup_title) />
-        <h1>{td!(locale, waitlist.lookup_title)}</h1>
-        {expired.then(|| view! { <p class="notice notice--error" role="alert">{td!(locale, manage.link_expired)}</p> })}
-        <FormGuard locale>
-            <form class="lookup-form" action=LookupWaitlist::PATH method="post" novalidate=true data-check="code phone">
-                <ErrorSummary error=error.clone() id="lookup-errors" />
-                <TextField name="code" label=td_string!(locale, waitlist.code) hint=Some(td_string!(locale, manage.code_hint)) error=e("code") autocomplete="off" required=true maxlength=14 />
-                <TextField name="phone" label=td_string!(locale, manage.phone) hint=None error=e("phone") autocomplete="tel" kind="tel" required=true maxlength=20 />
-                <button type="submit" class="button button--primary" data-pending-text=td_string!(locale, booking.submitting)>
-                    {td!(locale, manage.submit)}
-                </button>
-            </form>
-        </FormGuard>
+        <CodeLookup
+            action=LookupWaitlist::PATH
+            title=td_string!(locale, waitlist.lookup_title)
+            intro=None
+            code_label=td_string!(locale, waitlist.code)
+            expired
+        />
     }
 }
 

@@ -143,7 +143,17 @@ pub(super) fn BookingCard(
                 {b.interpreter.then(|| view! { <div><dt>{td!(locale, staff.needs)}</dt><dd>{td!(locale, staff.interpreter)}</dd></div> })}
                 {needs.map(|n| view! { <div><dt>{td!(locale, staff.needs)}</dt><dd>{n}</dd></div> })}
             </dl>
-            {(!b.email_given).then(|| view! { <p class="hint">{td!(locale, staff.no_email)}</p> })}
+            {match (&b.phone, b.email_given) {
+                (Some(phone), _) => view! {
+                    <p class="hint desk-card__call">
+                        {td!(locale, staff.no_email_call)}" "
+                        <a href=format!("tel:{phone}")>{phone.clone()}</a>
+                    </p>
+                }
+                .into_any(),
+                (None, false) => view! { <p class="hint">{td!(locale, staff.no_email)}</p> }.into_any(),
+                (None, true) => ().into_any(),
+            }}
             {(!notes.is_empty()).then(|| view! {
                 <div class="desk-card__notes">
                     <p><strong>{td!(locale, staff.notes)}</strong></p>
