@@ -23,6 +23,7 @@ pub mod notice;
 pub mod notify;
 #[cfg(feature = "ssr")]
 mod page_data;
+pub mod priority;
 #[cfg(feature = "ssr")]
 pub mod repo;
 #[cfg(feature = "ssr")]
@@ -37,6 +38,7 @@ pub use ui::FormGuard;
 
 pub use code::BookingCode;
 pub use form::{BookingForm, CitizenFields, VisitFields};
+pub use priority::PriorityGroup;
 pub use status::{BookingStatus, DeskAction, HistoryStep};
 pub use validate::Topic;
 

@@ -21,7 +21,7 @@ pub struct SlotRow {
 
 /// Bookable slots of `office` starting on the Vietnam dates `from` ..
 /// `from + days`: offered, with a place left, past the minimum notice and
-/// within the horizon.
+/// within the horizon. Places kept back for the desk count as taken.
 pub async fn bookable_slots(
     pool: &PgPool,
     office: Uuid,
@@ -31,12 +31,12 @@ pub async fn bookable_slots(
     sqlx::query_as!(
         SlotRow,
         r#"
-        SELECT s.id, s.starts_at, s.ends_at, s.capacity, s.taken
+        SELECT s.id, s.starts_at, s.ends_at, s.capacity, (s.taken + slot_kept(s))::smallint AS "taken!"
         FROM slots s
         JOIN offices o ON o.id = s.office_id
         WHERE s.office_id = $1
           AND NOT s.withdrawn
-          AND s.taken < s.capacity
+          AND s.taken + slot_kept(s) < s.capacity
           AND s.starts_at >= now() + make_interval(mins => o.min_notice_minutes)
           AND s.starts_at < ((now() AT TIME ZONE 'Asia/Ho_Chi_Minh')::date + o.horizon_days + 1)::timestamp
                             AT TIME ZONE 'Asia/Ho_Chi_Minh'
@@ -69,7 +69,7 @@ pub async fn calendar(
         )
         SELECT days.day AS "day!",
                count(s.id) AS "slots!",
-               coalesce(sum(s.capacity - s.taken) FILTER (
+               coalesce(sum(GREATEST(s.capacity - s.taken - slot_kept(s), 0)) FILTER (
                    WHERE s.starts_at >= now() + make_interval(mins => o.min_notice_minutes)), 0)::bigint AS "free!"
         FROM days
         CROSS JOIN o

@@ -42,6 +42,11 @@ pub enum ValidationCode {
     /// No time of the day can still be waited for (closed, past, or beyond the horizon).
     DayNotWaitable,
     InvalidNumber,
+    /// Kept places would be released after online booking closes (the
+    /// minimum notice), so citizens could never book them.
+    ReleaseAfterNotice,
+    /// More places kept back than the slot has.
+    KeptAboveCapacity,
     InvalidTime,
     PastDate,
     EndBeforeStart,
@@ -84,6 +89,15 @@ impl ValidationCode {
             #[cfg(not(feature = "ssr"))]
             Self::DayNotWaitable => td_string!(locale, validation.invalid_date),
             Self::InvalidNumber => td_string!(locale, validation.invalid_number),
+            // Staff forms only, rendered by the server.
+            #[cfg(feature = "ssr")]
+            Self::ReleaseAfterNotice => td_string!(locale, validation.release_after_notice),
+            #[cfg(feature = "ssr")]
+            Self::KeptAboveCapacity => td_string!(locale, validation.kept_above_capacity),
+            #[cfg(not(feature = "ssr"))]
+            Self::ReleaseAfterNotice | Self::KeptAboveCapacity => {
+                td_string!(locale, validation.invalid_number)
+            }
             Self::InvalidTime => td_string!(locale, validation.invalid_time),
             Self::PastDate => td_string!(locale, validation.past_date),
             Self::EndBeforeStart => td_string!(locale, validation.end_before_start),

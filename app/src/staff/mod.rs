@@ -21,9 +21,9 @@ pub mod ui;
 pub use crate::offices::OfficeChoice;
 pub use audit::{staff_audit, AuditEntry, StaffAudit};
 pub use desk::{
-    staff_day, BlockedSlot, DayCounts, DaySlot, DayView, DeskBooking, DeskResult, StaffCancel,
-    StaffCheckIn, StaffComplete, StaffConfirm, StaffDay, StaffNoShow, StaffNote, StaffPropose,
-    StaffReject, StaffWalkIn,
+    staff_day, BlockedSlot, DayCounts, DaySlot, DayView, DeskBooking, DeskResult,
+    StaffBookPriority, StaffCancel, StaffCheckIn, StaffComplete, StaffConfirm, StaffDay,
+    StaffNoShow, StaffNote, StaffPropose, StaffReject, StaffWalkIn,
 };
 pub use mail::{
     staff_undelivered, StaffResendMail, StaffUndelivered, UndeliveredMail, UndeliveredView,

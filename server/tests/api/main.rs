@@ -16,6 +16,7 @@ mod docs;
 mod errors;
 mod health;
 mod helpers;
+mod kept_places;
 mod locale;
 mod mail;
 mod outage;

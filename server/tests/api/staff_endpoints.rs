@@ -105,7 +105,9 @@ const ENDPOINTS: &[Endpoint] = &[
     ep("POST", "/api/staff/slots/block", Needs::Schedules, true),
     ep("POST", "/api/staff/slots/unblock", Needs::Schedules, true),
     ep("POST", "/api/staff/slots/capacity", Needs::Schedules, true),
+    ep("POST", "/api/staff/slots/kept", Needs::Schedules, true),
     ep("POST", "/api/staff/bookings/walk-in", Needs::AnyRole, true),
+    ep("POST", "/api/staff/bookings/priority", Needs::AnyRole, true),
     ep("POST", "/api/staff/bookings/cancel", Needs::AnyRole, true),
     ep("GET", "/api/staff/audit", Needs::Admin, false),
     // The second sign-in step: nothing to complete without the password.

@@ -121,7 +121,7 @@ pub(super) async fn try_reschedule(
         FROM offices o
         WHERE s.id = $1 AND s.office_id = $2 AND o.id = s.office_id AND o.active
           AND NOT s.withdrawn
-          AND s.taken + 1 <= s.capacity
+          AND s.taken + 1 + slot_kept(s) <= s.capacity
           AND s.starts_at >= now() + make_interval(mins => o.min_notice_minutes)
           AND s.starts_at < ((now() AT TIME ZONE 'Asia/Ho_Chi_Minh')::date + o.horizon_days + 1)::timestamp
                             AT TIME ZONE 'Asia/Ho_Chi_Minh'
@@ -142,18 +142,20 @@ pub(super) async fn try_reschedule(
     )
     .execute(&mut *tx)
     .await?;
-    offer_room(&mut tx, current.slot_id).await?;
-    // The citizen chose another time themselves: a proposal still open
-    // gives its place back.
-    close_open(&mut tx, id, "withdrawn").await?;
-    // A new time needs the office to confirm it again.
+    // A new time needs the office to confirm it again; the new place is an
+    // online one, so the booking no longer fills a kept place (before the
+    // offer below, which counts the kept places the desk has filled).
     sqlx::query!(
-        "UPDATE bookings SET slot_id = $2, status = 'requested', updated_at = now(), reminder_queued_at = NULL WHERE id = $1",
+        "UPDATE bookings SET slot_id = $2, status = 'requested', kept_place = false, updated_at = now(), reminder_queued_at = NULL WHERE id = $1",
         id,
         new_slot
     )
     .execute(&mut *tx)
     .await?;
+    offer_room(&mut tx, current.slot_id).await?;
+    // The citizen chose another time themselves: a proposal still open
+    // gives its place back.
+    close_open(&mut tx, id, "withdrawn").await?;
     record_event(
         &mut tx,
         id,

@@ -68,7 +68,7 @@ pub async fn create(pool: &PgPool, new: &NewBooking) -> Result<Created, BookErro
         FROM offices o
         WHERE s.id = $1 AND o.id = s.office_id AND o.active
           AND NOT s.withdrawn
-          AND s.taken + 1 <= s.capacity
+          AND s.taken + 1 + slot_kept(s) <= s.capacity
           AND s.starts_at >= now() + make_interval(mins => o.min_notice_minutes)
           AND s.starts_at < ((now() AT TIME ZONE 'Asia/Ho_Chi_Minh')::date + o.horizon_days + 1)::timestamp
                             AT TIME ZONE 'Asia/Ho_Chi_Minh'
@@ -239,7 +239,7 @@ pub(super) async fn reissue(pool: &PgPool, id: Uuid) -> Result<Created, BookErro
 pub(super) async fn slot_problem(pool: &PgPool, slot: i64) -> Result<SlotProblem, sqlx::Error> {
     let full = sqlx::query_scalar!(
         r#"
-        SELECT s.taken >= s.capacity AS "full!"
+        SELECT s.taken + slot_kept(s) >= s.capacity AS "full!"
         FROM slots s JOIN offices o ON o.id = s.office_id
         WHERE s.id = $1 AND NOT s.withdrawn AND o.active
           AND s.starts_at >= now() + make_interval(mins => o.min_notice_minutes)

@@ -124,14 +124,15 @@ pub async fn answer(pool: &PgPool, booking: Uuid, accept: bool) -> Result<Bookin
     )
     .execute(&mut *tx)
     .await?;
-    offer_room(&mut tx, open.current_slot).await?;
+    // Moved first, so the offer counts only the kept places still filled.
     sqlx::query!(
-        "UPDATE bookings SET slot_id = $2, status = 'confirmed', updated_at = now(), reminder_queued_at = NULL WHERE id = $1",
+        "UPDATE bookings SET slot_id = $2, status = 'confirmed', kept_place = false, updated_at = now(), reminder_queued_at = NULL WHERE id = $1",
         booking,
         open.slot_id
     )
     .execute(&mut *tx)
     .await?;
+    offer_room(&mut tx, open.current_slot).await?;
     record_event(
         &mut tx,
         booking,

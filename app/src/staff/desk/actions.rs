@@ -1,13 +1,14 @@
 //! What the desk does to bookings: the status changes, notes and walk-ins,
 //! with the way back to the day a plain form post came from.
 
+use super::ahead::{self, Ahead};
 use super::propose::{self, ProposeError};
 use super::repo::{self as desk, DeskError};
 use super::walk_in::{self, Place, WalkIn, WalkInError};
-use super::{DeskAction, DeskResult, Proposed, WalkInForm};
+use super::{DeskAction, DeskResult, PriorityForm, Proposed, WalkInForm};
 use crate::booking::citizen::nfc;
 use crate::booking::citizen::{Citizen, Visit};
-use crate::booking::{BookingCode, BookingStatus, ProposalInfo};
+use crate::booking::{BookingCode, BookingStatus, PriorityGroup, ProposalInfo};
 use crate::error::{AppError, ConflictReason, Fields, ValidationCode};
 use crate::i18n::Locale;
 use crate::locale::use_locale;
@@ -246,21 +247,57 @@ pub async fn walk_in(form: WalkInForm) -> Result<DeskResult, AppError> {
     };
     let code = walk_in::register(&state.pool, &user, &state.settings.trusted_proxies, &w)
         .await
-        .map_err(|e| match e {
-            WalkInError::Full => AppError::Conflict {
-                reason: ConflictReason::SlotFull,
-            },
-            WalkInError::NoSuchSlot | WalkInError::NotAllowed => {
-                AppError::invalid("starts_at", ValidationCode::InvalidSlot, locale)
-            }
-            WalkInError::AlreadyBooked => AppError::Conflict {
-                reason: ConflictReason::AlreadyBooked,
-            },
-            WalkInError::Db(e) => e.into(),
-        })?;
+        .map_err(|e| desk_booking_error(e, locale))?;
     back_to_day(&office.slug, back_at, "checked_in", &code);
     Ok(DeskResult {
         code,
         status: BookingStatus::CheckedIn,
+    })
+}
+
+fn desk_booking_error(e: WalkInError, locale: Locale) -> AppError {
+    match e {
+        WalkInError::Full => AppError::Conflict {
+            reason: ConflictReason::SlotFull,
+        },
+        WalkInError::NoSuchSlot | WalkInError::NotAllowed => {
+            AppError::invalid("starts_at", ValidationCode::InvalidSlot, locale)
+        }
+        WalkInError::AlreadyBooked => AppError::Conflict {
+            reason: ConflictReason::AlreadyBooked,
+        },
+        WalkInError::Db(e) => e.into(),
+    }
+}
+
+/// `POST /api/staff/bookings/priority`.
+pub async fn priority(form: PriorityForm) -> Result<DeskResult, AppError> {
+    let state = app_state()?;
+    let locale = use_locale();
+    let user = auth::require(&state, Permission::FrontDesk).await?;
+    let office = offices::by_slug(&state.pool, form.office.trim())
+        .await?
+        .ok_or(AppError::NotFound)?;
+    auth::require_office(&user, office.id)?;
+    let mut f = Fields::new(locale);
+    let at = f.check("starts_at", proposed_start(&form.starts_at));
+    let group = f.check("priority", PriorityGroup::parse(&form.priority));
+    let citizen = Citizen::parse(&form.citizen, &mut f);
+    let visit = Visit::parse(&form.visit, &mut f);
+    let (starts_at, group, citizen, visit) = f.done((at, group, citizen, visit))?;
+    let a = Ahead {
+        office: office.id,
+        starts_at,
+        group,
+        citizen,
+        visit,
+    };
+    let code = ahead::book(&state.pool, &user, &state.settings.trusted_proxies, &a)
+        .await
+        .map_err(|e| desk_booking_error(e, locale))?;
+    back_to_day(&office.slug, starts_at, "confirmed", &code);
+    Ok(DeskResult {
+        code,
+        status: BookingStatus::Confirmed,
     })
 }

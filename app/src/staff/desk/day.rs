@@ -59,6 +59,7 @@ fn desk_booking(
         ends_at: ends_at.to_owned(),
         notes: row.notes,
         walk_in: row.walk_in,
+        priority: row.priority,
         masked: !visible,
         proposed_at: row.proposed_at.map(rfc3339),
         phone,
@@ -95,6 +96,7 @@ pub async fn day(office: String, date: String) -> Result<DayView, AppError> {
     for slot in &slots {
         if !slot.withdrawn {
             counts.free += u32::try_from(slot.capacity - slot.taken).unwrap_or(0);
+            counts.kept += u32::try_from(slot.kept).unwrap_or(0);
         }
         by_slot.insert(slot.id, day_slots.len());
         day_slots.push(DaySlot {
@@ -103,6 +105,9 @@ pub async fn day(office: String, date: String) -> Result<DayView, AppError> {
             capacity: slot.capacity,
             taken: slot.taken,
             withdrawn: slot.withdrawn,
+            kept_walk_in: slot.kept_walk_in,
+            kept_priority: slot.kept_priority,
+            kept: i16::try_from(slot.kept).unwrap_or(i16::MAX),
             bookings: Vec::new(),
         });
     }
@@ -179,6 +184,11 @@ pub async fn day(office: String, date: String) -> Result<DayView, AppError> {
         } else {
             Vec::new()
         },
+        priority_slots: desk::priority_slots(&state.pool, office.id, date)
+            .await?
+            .into_iter()
+            .map(rfc3339)
+            .collect(),
         blocked: crate::staff::schedule::repo::blocked_on(&state.pool, office.id, date)
             .await?
             .into_iter()

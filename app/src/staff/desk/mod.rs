@@ -4,6 +4,8 @@
 #[cfg(feature = "ssr")]
 mod actions;
 #[cfg(feature = "ssr")]
+mod ahead;
+#[cfg(feature = "ssr")]
 mod day;
 #[cfg(feature = "ssr")]
 mod propose;
@@ -37,6 +39,22 @@ pub struct WalkInForm {
     pub visit: VisitFields,
 }
 
+/// `POST /api/staff/bookings/priority`: a booking staff make ahead for a
+/// priority citizen (`priority`: `elderly`, `disability`, `pregnant` or
+/// `merit`) in a later slot of `office` starting at `starts_at` (RFC 3339),
+/// which may use a place kept back from online booking.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct PriorityForm {
+    pub office: String,
+    pub starts_at: String,
+    pub priority: String,
+    #[serde(flatten)]
+    pub citizen: CitizenFields,
+    #[serde(flatten)]
+    pub visit: VisitFields,
+}
+
 /// A booking as the front desk sees it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DeskBooking {
@@ -55,6 +73,9 @@ pub struct DeskBooking {
     pub notes: Vec<String>,
     /// Received without a booking.
     pub walk_in: bool,
+    /// Booked ahead by staff for this priority reason.
+    #[serde(default)]
+    pub priority: Option<crate::booking::PriorityGroup>,
     /// A denouncer this reader may not see: name, representatives and
     /// summary are withheld.
     pub masked: bool,
@@ -77,6 +98,15 @@ pub struct DaySlot {
     pub taken: i16,
     /// No longer offered to citizens (kept for its bookings).
     pub withdrawn: bool,
+    /// The slot's places kept back for walk-ins and priority reception.
+    #[serde(default)]
+    pub kept_walk_in: i16,
+    #[serde(default)]
+    pub kept_priority: i16,
+    /// Of those, still kept from online booking now (not yet filled by the
+    /// desk, not yet released); counted in `free`.
+    #[serde(default)]
+    pub kept: i16,
     pub bookings: Vec<DeskBooking>,
 }
 
@@ -90,8 +120,11 @@ pub struct DayCounts {
     /// Checked in or done.
     pub arrived: u32,
     pub no_show: u32,
-    /// Places still free in offered slots.
+    /// Places still free in offered slots (the kept ones included).
     pub free: u32,
+    /// Of the free places, those kept back from online booking for now.
+    #[serde(default)]
+    pub kept: u32,
 }
 
 /// `GET /api/staff/bookings`: one office's day.
@@ -113,6 +146,10 @@ pub struct DayView {
     pub walk_in_slots: Vec<String>,
     /// Whether the office takes walk-ins outside its slots (`starts_at=now`).
     pub walk_in_outside_slots: bool,
+    /// Slots of the day not yet begun with a place (kept or not), for a
+    /// booking staff make for a priority citizen.
+    #[serde(default)]
+    pub priority_slots: Vec<String>,
     /// Slots of the day blocked by staff (not offered).
     pub blocked: Vec<BlockedSlot>,
     /// Requests waiting for a decision, earliest slot first.
@@ -214,6 +251,15 @@ pub async fn staff_complete(#[server(default)] code: String) -> Result<DeskResul
 #[server(endpoint = "staff/bookings/walk-in")]
 pub async fn staff_walk_in(#[server(flatten)] form: WalkInForm) -> Result<DeskResult, AppError> {
     crate::ssr::respond(actions::walk_in(form).await)
+}
+
+/// Books a priority citizen ahead (see [`PriorityForm`]): confirmed at
+/// once, e-mailed when an address is given.
+#[server(endpoint = "staff/bookings/priority")]
+pub async fn staff_book_priority(
+    #[server(flatten)] form: PriorityForm,
+) -> Result<DeskResult, AppError> {
+    crate::ssr::respond(actions::priority(form).await)
 }
 
 /// What `POST /api/staff/bookings/propose` answers: the booking (still a

@@ -69,12 +69,14 @@ pub async fn propose(
     if current.open {
         return Err(ProposeError::AlreadyOpen);
     }
+    // An online request is answered with an online place: the kept ones
+    // stay for walk-ins and priority citizens.
     let held = sqlx::query!(
         r#"
         UPDATE slots s SET taken = s.taken + 1
         FROM offices o
         WHERE s.office_id = $1 AND s.starts_at = $2 AND s.id <> $3 AND o.id = s.office_id
-          AND o.active AND NOT s.withdrawn AND s.taken + 1 <= s.capacity
+          AND o.active AND NOT s.withdrawn AND s.taken + 1 + slot_kept(s) <= s.capacity
           AND s.starts_at >= now() + make_interval(mins => o.min_notice_minutes)
         RETURNING s.id, s.starts_at, s.ends_at,
                   LEAST(now() + make_interval(hours => $4),
@@ -90,7 +92,7 @@ pub async fn propose(
     let Some(held) = held else {
         let full = sqlx::query_scalar!(
             r#"
-            SELECT s.taken >= s.capacity AS "full!" FROM slots s JOIN offices o ON o.id = s.office_id
+            SELECT s.taken + slot_kept(s) >= s.capacity AS "full!" FROM slots s JOIN offices o ON o.id = s.office_id
             WHERE s.office_id = $1 AND s.starts_at = $2 AND s.id <> $3 AND NOT s.withdrawn
               AND s.starts_at >= now() + make_interval(mins => o.min_notice_minutes)
             "#,

@@ -18,6 +18,10 @@ pub struct DaySlotRow {
     pub capacity: i16,
     pub taken: i16,
     pub withdrawn: bool,
+    pub kept_walk_in: i16,
+    pub kept_priority: i16,
+    /// Still kept from online booking now.
+    pub kept: i32,
 }
 
 pub struct DeskRow {
@@ -37,6 +41,7 @@ pub struct DeskRow {
     pub created_at: DateTime<Utc>,
     pub notes: Vec<String>,
     pub walk_in: bool,
+    pub priority: Option<crate::booking::PriorityGroup>,
     /// The officer handling the case opened from this booking, if any.
     pub case_handler: Option<Uuid>,
     /// The start of another time proposed and not yet answered.
@@ -53,8 +58,13 @@ pub async fn day_slots(
     sqlx::query_as!(
         DaySlotRow,
         r#"
-        SELECT s.id, s.starts_at, s.ends_at, s.capacity, s.taken, s.withdrawn
+        SELECT s.id, s.starts_at, s.ends_at, s.capacity, s.taken, s.withdrawn,
+               COALESCE(v.kept_walk_in, o.kept_walk_in) AS "kept_walk_in!",
+               COALESCE(v.kept_priority, o.kept_priority) AS "kept_priority!",
+               slot_kept(s) AS "kept!"
         FROM slots s
+        JOIN offices o ON o.id = s.office_id
+        LEFT JOIN slot_overrides v ON v.office_id = s.office_id AND v.starts_at = s.starts_at
         WHERE s.office_id = $1
           AND s.starts_at >= $2::date::timestamp AT TIME ZONE 'Asia/Ho_Chi_Minh'
           AND s.starts_at < ($2::date + 1)::timestamp AT TIME ZONE 'Asia/Ho_Chi_Minh'
@@ -82,6 +92,7 @@ pub async fn day_bookings(
                b.topic AS "topic: Topic",
                b.summary, b.needs, b.interpreter, (b.email IS NOT NULL) AS "email_given!",
                b.phone, b.slot_id, b.created_at, b.walk_in,
+               b.priority AS "priority: crate::booking::PriorityGroup",
                coalesce((SELECT array_agg(n.body ORDER BY n.at) FROM booking_notes n WHERE n.booking_id = b.id), '{}') AS "notes!",
                c.assigned_to AS "case_handler?",
                (SELECT ps.starts_at FROM booking_proposals p JOIN slots ps ON ps.id = p.slot_id
@@ -112,6 +123,28 @@ pub async fn walk_in_slots(pool: &PgPool, office: Uuid) -> Result<Vec<DateTime<U
         ORDER BY starts_at
         "#,
         office
+    )
+    .fetch_all(pool)
+    .await
+}
+
+/// Slots of `day` not yet begun with a place, kept or not (a priority
+/// citizen can be booked there).
+pub async fn priority_slots(
+    pool: &PgPool,
+    office: Uuid,
+    day: NaiveDate,
+) -> Result<Vec<DateTime<Utc>>, sqlx::Error> {
+    sqlx::query_scalar!(
+        r#"
+        SELECT starts_at FROM slots
+        WHERE office_id = $1 AND NOT withdrawn AND starts_at > now() AND taken < capacity
+          AND starts_at >= $2::date::timestamp AT TIME ZONE 'Asia/Ho_Chi_Minh'
+          AND starts_at < ($2::date + 1)::timestamp AT TIME ZONE 'Asia/Ho_Chi_Minh'
+        ORDER BY starts_at
+        "#,
+        office,
+        day
     )
     .fetch_all(pool)
     .await

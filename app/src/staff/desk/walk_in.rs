@@ -1,11 +1,13 @@
 //! Walk-ins: someone at the desk without a booking is registered into a
 //! slot of today that still has room, and is checked in at once. The place
 //! is claimed exactly as a citizen's booking claims it, so a walk-in never
-//! overbooks a slot either.
+//! overbooks a slot either. The desk may use a place kept back from online
+//! booking (see the `slot_kept` function in the kept-places migration): a
+//! desk booking is marked `kept_place`, which fills a kept place first.
 
 use crate::booking::citizen::{Citizen, Visit};
 use crate::booking::repo;
-use crate::booking::{BookingCode, HistoryStep, CONSENT_VERSION};
+use crate::booking::{BookingCode, BookingStatus, HistoryStep, PriorityGroup, CONSENT_VERSION};
 use crate::staff::audit::{self, Entry};
 use crate::staff::auth::StaffUser;
 use chrono::{DateTime, Utc};
@@ -54,40 +56,18 @@ pub async fn register(
         Place::Now => own_slot(&mut tx, w.office).await?,
     };
     let code = BookingCode::random();
-    let inserted = sqlx::query_scalar!(
-        r#"
-        INSERT INTO bookings (code, office_id, slot_id, status, full_name, citizen_id, phone, email, topic,
-                              summary, party_size, representatives, needs, interpreter, locale,
-                              consent_version, consented_at, walk_in)
-        VALUES ($1, $2, $3, 'checked_in', $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, 'vi', $14, now(), true)
-        RETURNING id
-        "#,
-        code.as_str(),
-        w.office,
-        slot,
-        w.citizen.full_name,
-        w.citizen.citizen_id,
-        w.citizen.phone,
-        w.citizen.email,
-        w.visit.topic.as_str(),
-        w.visit.summary,
-        w.visit.party_size,
-        &w.visit.representatives,
-        w.visit.needs,
-        w.visit.interpreter,
-        format!("desk-{CONSENT_VERSION}"),
+    let id = insert(
+        &mut tx,
+        &DeskMade {
+            code: &code,
+            office: w.office,
+            slot,
+            citizen: &w.citizen,
+            visit: &w.visit,
+            priority: None,
+        },
     )
-    .fetch_one(&mut *tx)
-    .await;
-    let id = match inserted {
-        Ok(id) => id,
-        Err(sqlx::Error::Database(db))
-            if db.constraint() == Some("bookings_one_active_per_citizen") =>
-        {
-            return Err(WalkInError::AlreadyBooked)
-        }
-        Err(e) => return Err(e.into()),
-    };
+    .await?;
     repo::record_event(
         &mut tx,
         id,
@@ -113,6 +93,67 @@ pub async fn register(
     .await?;
     tx.commit().await?;
     Ok(code.as_str().to_owned())
+}
+
+/// A booking the desk makes: a walk-in (checked in at once) or a priority
+/// citizen's booking ahead (confirmed, for `priority`'s reason).
+pub(super) struct DeskMade<'a> {
+    pub code: &'a BookingCode,
+    pub office: Uuid,
+    pub slot: i64,
+    pub citizen: &'a Citizen,
+    pub visit: &'a Visit,
+    pub priority: Option<PriorityGroup>,
+}
+
+/// Writes a desk booking into a place already claimed; it fills a kept
+/// place. The legal basis is the duty to receive citizens, not consent
+/// (recorded as `desk-…`).
+pub(super) async fn insert(
+    tx: &mut sqlx::Transaction<'_, sqlx::Postgres>,
+    d: &DeskMade<'_>,
+) -> Result<Uuid, WalkInError> {
+    let (status, walk_in) = match d.priority {
+        None => (BookingStatus::CheckedIn, true),
+        Some(_) => (BookingStatus::Confirmed, false),
+    };
+    let inserted = sqlx::query_scalar!(
+        r#"
+        INSERT INTO bookings (code, office_id, slot_id, status, full_name, citizen_id, phone, email, topic,
+                              summary, party_size, representatives, needs, interpreter, locale,
+                              consent_version, consented_at, walk_in, kept_place, priority)
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, 'vi', $15, now(), $16, true, $17)
+        RETURNING id
+        "#,
+        d.code.as_str(),
+        d.office,
+        d.slot,
+        status.as_str(),
+        d.citizen.full_name,
+        d.citizen.citizen_id,
+        d.citizen.phone,
+        d.citizen.email,
+        d.visit.topic.as_str(),
+        d.visit.summary,
+        d.visit.party_size,
+        &d.visit.representatives,
+        d.visit.needs,
+        d.visit.interpreter,
+        format!("desk-{CONSENT_VERSION}"),
+        walk_in,
+        d.priority.map(PriorityGroup::as_str),
+    )
+    .fetch_one(&mut **tx)
+    .await;
+    match inserted {
+        Ok(id) => Ok(id),
+        Err(sqlx::Error::Database(db))
+            if db.constraint() == Some("bookings_one_active_per_citizen") =>
+        {
+            Err(WalkInError::AlreadyBooked)
+        }
+        Err(e) => Err(e.into()),
+    }
 }
 
 /// Takes a place in the office's slot at `starts_at`, if it runs now or

@@ -51,6 +51,11 @@ pub struct ScheduleView {
     pub horizon_days: i32,
     pub min_notice_minutes: i32,
     pub walk_ins_outside_slots: bool,
+    /// Places of each slot kept back from online booking for walk-ins and
+    /// for priority reception, until `kept_release_hours` before the slot.
+    pub kept_walk_in: i16,
+    pub kept_priority: i16,
+    pub kept_release_hours: i32,
     pub hours: Vec<WeeklyHours>,
     /// From today on.
     pub special: Vec<SpecialHours>,
@@ -83,14 +88,20 @@ pub async fn staff_schedule_settings(
     #[server(default)] horizon_days: String,
     #[server(default)] min_notice_minutes: String,
     #[server(default)] walk_ins_outside_slots: Option<String>,
+    #[server(default)] kept_walk_in: Option<String>,
+    #[server(default)] kept_priority: Option<String>,
+    #[server(default)] kept_release_hours: Option<String>,
 ) -> Result<(), AppError> {
     crate::ssr::respond(
-        service::settings(
+        service::settings(service::SettingsForm {
             office,
-            horizon_days,
-            min_notice_minutes,
-            walk_ins_outside_slots,
-        )
+            horizon: horizon_days,
+            notice: min_notice_minutes,
+            walk_ins: walk_ins_outside_slots,
+            kept_walk_in,
+            kept_priority,
+            kept_release_hours,
+        })
         .await,
     )
 }
@@ -193,6 +204,19 @@ pub async fn staff_slot_unblock(
     #[server(default)] starts_at: String,
 ) -> Result<(), AppError> {
     crate::ssr::respond(service::block(office, starts_at, String::new(), false).await)
+}
+
+/// Gives one slot its own numbers of places kept back from online booking
+/// for walk-ins (`kept_walk_in`) and priority reception (`kept_priority`);
+/// together never more than the slot's places (422).
+#[server(endpoint = "staff/slots/kept")]
+pub async fn staff_slot_kept(
+    #[server(default)] office: String,
+    #[server(default)] starts_at: String,
+    #[server(default)] kept_walk_in: String,
+    #[server(default)] kept_priority: String,
+) -> Result<(), AppError> {
+    crate::ssr::respond(service::slot_kept(office, starts_at, kept_walk_in, kept_priority).await)
 }
 
 /// Gives one slot another capacity; never below its bookings (409).

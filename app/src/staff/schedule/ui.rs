@@ -270,6 +270,13 @@ fn Schedule(schedule: ScheduleView, done: Option<String>) -> impl IntoView {
                     <input id="settings-walk_ins" type="checkbox" name="walk_ins_outside_slots" value="true" checked=schedule.walk_ins_outside_slots />
                     <label for="settings-walk_ins">{td!(locale, staff.walk_ins_outside_slots)}</label>
                 </div>
+                <fieldset class="field">
+                    <legend>{td!(locale, staff.kept_heading)}</legend>
+                    <p class="hint">{td!(locale, staff.kept_hint)}</p>
+                    {input("settings", "kept_walk_in", td_string!(locale, staff.kept_walk_in), "number", schedule.kept_walk_in.to_string(), &settings_error)}
+                    {input("settings", "kept_priority", td_string!(locale, staff.kept_priority), "number", schedule.kept_priority.to_string(), &settings_error)}
+                    {input("settings", "kept_release_hours", td_string!(locale, staff.kept_release_hours), "number", schedule.kept_release_hours.to_string(), &settings_error)}
+                </fieldset>
                 <button type="submit" class="button button--primary">{td!(locale, staff.save)}</button>
             </form>
         </section>

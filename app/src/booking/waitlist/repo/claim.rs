@@ -83,7 +83,7 @@ pub async fn claim(pool: &PgPool, entry: Uuid, hold: Duration) -> Result<Created
     let booking = match moving {
         Some(old) => {
             sqlx::query!(
-                "UPDATE bookings SET slot_id = $2, status = 'requested', updated_at = now(), reminder_queued_at = NULL WHERE id = $1",
+                "UPDATE bookings SET slot_id = $2, status = 'requested', kept_place = false, updated_at = now(), reminder_queued_at = NULL WHERE id = $1",
                 old.id,
                 slot
             )

@@ -21,18 +21,18 @@ pub const OFFER: &str = "waitlist_offer";
 pub const DAY_CLOSED: &str = "waitlist_day_closed";
 
 /// Offers the room `slot` has now (places no booking, proposal or offer
-/// holds) to the first entries waiting for its day (any time, or this
-/// time), one place each, and queues their e-mails. A slot no longer
+/// holds, nor kept back for the desk) to the first entries waiting for its
+/// day (any time, or this time), one place each, and queues their e-mails. A slot no longer
 /// bookable online (withdrawn, past its notice, its office closed) offers
 /// nothing. Returns how many places were offered.
 pub async fn offer_room(tx: &mut Transaction<'_, Postgres>, slot: i64) -> Result<u64, sqlx::Error> {
     let offered = sqlx::query_scalar!(
         r#"
         WITH s AS (
-            SELECT s.id, s.office_id, s.capacity - s.taken AS room,
+            SELECT s.id, s.office_id, s.capacity - s.taken - slot_kept(s) AS room,
                    (s.starts_at AT TIME ZONE 'Asia/Ho_Chi_Minh')::date AS day
             FROM slots s JOIN offices o ON o.id = s.office_id
-            WHERE s.id = $1 AND o.active AND NOT s.withdrawn AND s.taken < s.capacity
+            WHERE s.id = $1 AND o.active AND NOT s.withdrawn AND s.taken + slot_kept(s) < s.capacity
               AND s.starts_at >= now() + make_interval(mins => o.min_notice_minutes)
             FOR UPDATE OF s
         ), first AS (
@@ -124,7 +124,8 @@ pub async fn expire_offers(pool: &PgPool, hold: Duration, batch: i64) -> Result<
 
 /// Offers the room of every slot whose day has someone waiting: the
 /// backstop for room that appeared without a change offering it (the rules
-/// raised a capacity, an entry joined while a place was being freed).
+/// raised a capacity, kept places were released, an entry joined while a
+/// place was being freed).
 /// Returns how many places were offered.
 pub async fn offer_all_room(pool: &PgPool) -> Result<u64, sqlx::Error> {
     let slots = sqlx::query_scalar!(
@@ -134,7 +135,7 @@ pub async fn offer_all_room(pool: &PgPool) -> Result<u64, sqlx::Error> {
              AND s.starts_at >= w.day::timestamp AT TIME ZONE 'Asia/Ho_Chi_Minh'
              AND s.starts_at < (w.day + 1)::timestamp AT TIME ZONE 'Asia/Ho_Chi_Minh'
              AND (w.slot_id IS NULL OR w.slot_id = s.id)
-        WHERE w.state = 'waiting' AND NOT s.withdrawn AND s.taken < s.capacity AND s.starts_at > now()
+        WHERE w.state = 'waiting' AND NOT s.withdrawn AND s.taken + slot_kept(s) < s.capacity AND s.starts_at > now()
         "#
     )
     .fetch_all(pool)

@@ -134,6 +134,7 @@ pub(super) fn BookingCard(
             }
             <p class=format!("status status--{status_key}")>{b.status.label(locale)}</p>
             {b.walk_in.then(|| view! { " "<p class="status walk-in-badge">{td!(locale, staff.walk_in_badge)}</p> })}
+            {b.priority.map(|g| view! { " "<p class="status walk-in-badge">{td!(locale, staff.priority_badge)}": "{g.label(locale)}</p> })}
             <dl class="desk-card__facts">
                 <div><dt>{td!(locale, staff.code)}</dt><dd class="desk-card__code">{code}</dd></div>
                 {show_time.then(|| view! { <div><dt>{td!(locale, staff.time)}</dt><dd>{when.clone()}</dd></div> })}

@@ -3,14 +3,15 @@
 //! the actions their status allows.
 
 use super::booking_card::BookingCard;
-use super::walk_in::WalkInForm;
+use super::slot::{SlotBlock, WaitingList};
+use super::walk_in::{PriorityForm, WalkInForm};
 use crate::booking::{BookingCode, BookingStatus};
 use crate::error::AppError;
 use crate::i18n::{td, td_string, Locale};
 use crate::locale::use_locale;
-use crate::staff::schedule::{StaffSlotBlock, StaffSlotCapacity, StaffSlotUnblock};
+use crate::staff::schedule::{StaffSlotBlock, StaffSlotCapacity, StaffSlotKept, StaffSlotUnblock};
 use crate::staff::ui::{SignInNeeded, StaffBar};
-use crate::staff::{staff_day, staff_me, DayCounts, DaySlot, DayView, StaffCheckIn, StaffPropose};
+use crate::staff::{staff_day, staff_me, DayCounts, DayView, StaffCheckIn, StaffPropose};
 use crate::time::{date_vn, time_vn};
 use crate::ui::TextField;
 use crate::ui::{field_error, form_error, ErrorSummary};
@@ -94,20 +95,25 @@ fn Desk(
         (_, _, Some("blocked")) => Some(td_string!(locale, staff.slot_blocked).to_owned()),
         (_, _, Some("unblocked")) => Some(td_string!(locale, staff.slot_unblocked).to_owned()),
         (_, _, Some("capacity")) => Some(td_string!(locale, staff.slot_capacity).to_owned()),
+        (_, _, Some("kept")) => Some(td_string!(locale, staff.slot_kept).to_owned()),
         _ => None,
     };
-    // A refused proposal: the reason, and for a field the field's words.
-    let propose_error = form_error(StaffPropose::PATH).map(|e| match &e {
+    // A refused proposal or slot change: the reason, and for a field the
+    // field's words.
+    let words = move |e: AppError| match &e {
         AppError::Validation { fields } if !fields.is_empty() => fields
             .iter()
             .map(|f| f.message.clone())
             .collect::<Vec<_>>()
             .join(" "),
         other => other.message(locale).to_owned(),
-    });
+    };
+    let propose_error = form_error(StaffPropose::PATH).map(words);
     let slot_error = form_error(StaffSlotCapacity::PATH)
+        .or_else(|| form_error(StaffSlotKept::PATH))
         .or_else(|| form_error(StaffSlotBlock::PATH))
-        .or_else(|| form_error(StaffSlotUnblock::PATH));
+        .or_else(|| form_error(StaffSlotUnblock::PATH))
+        .map(words);
     let can_edit = day.can_edit_schedule;
     let walk_in = (day.date == day.today).then(|| {
         view! { <WalkInForm office=day.office.slug.clone() slots=day.walk_in_slots.clone() outside=day.walk_in_outside_slots /> }
@@ -131,7 +137,7 @@ fn Desk(
     view! {
         <h1>{td!(locale, staff.desk_title)}": "{day.office.name.clone()}</h1>
         {flash.map(|m| view! { <p class="notice notice--ok" role="status" id="desk-flash">{m}</p> })}
-        {slot_error.map(|e| view! { <p class="notice notice--error" role="alert" id="slot-error">{e.message(locale)}</p> })}
+        {slot_error.map(|m| view! { <p class="notice notice--error" role="alert" id="slot-error">{m}</p> })}
         {propose_error.map(|m| view! { <p class="notice notice--error" role="alert" id="propose-error">{m}</p> })}
         <form class="desk-filter" action="/staff" method="get">
             <div class="field">
@@ -171,6 +177,7 @@ fn Desk(
             <script src="/desk-scan.js" defer=true></script>
         </section>
         {walk_in}
+        <PriorityForm office=day.office.slug.clone() slots=day.priority_slots.clone() />
         <section aria-labelledby="pending-heading">
             <h2 id="pending-heading">{td!(locale, staff.pending_heading)}</h2>
             {if pending.is_empty() {
@@ -236,104 +243,8 @@ fn Counts(counts: DayCounts) -> impl IntoView {
             {item(td_string!(locale, staff.count_arrived), counts.arrived)}
             {item(td_string!(locale, staff.count_no_show), counts.no_show)}
             {item(td_string!(locale, staff.count_free), counts.free)}
+            {(counts.kept > 0).then(|| item(td_string!(locale, staff.count_kept), counts.kept))}
         </dl>
     }
     .into_any()
-}
-
-#[component]
-fn SlotBlock(block: DaySlot, office: String, can_edit: bool) -> impl IntoView {
-    let locale = use_locale();
-    let heading = format!("{}–{}", time_vn(&block.starts_at), time_vn(&block.ends_at));
-    let places = td_string!(
-        locale,
-        staff.places,
-        taken = block.taken,
-        capacity = block.capacity
-    )
-    .to_string();
-    let bookings = block.bookings;
-    let tools_id = format!("tools-{}", time_vn(&block.starts_at).replace(':', ""));
-    let tools = (can_edit && !block.withdrawn).then(|| {
-        let at = block.starts_at.clone();
-        let label = heading.clone();
-        view! {
-            <details class="desk-more">
-                <summary>{td!(locale, staff.slot_tools)}<span class="visually-hidden">" "{label.clone()}</span></summary>
-                <form action=StaffSlotCapacity::PATH method="post" class="rule-form">
-                    <input type="hidden" name="office" value=office.clone() />
-                    <input type="hidden" name="starts_at" value=at.clone() />
-                    <div class="field">
-                        <label for=format!("{tools_id}-capacity")>{td!(locale, staff.capacity)}</label>
-                        <input id=format!("{tools_id}-capacity") type="number" name="capacity" min=block.taken.max(1).to_string() max="500" value=block.capacity.to_string() required=true />
-                    </div>
-                    <button type="submit" class="button">{td!(locale, staff.set_capacity)}<span class="visually-hidden">" "{label.clone()}</span></button>
-                </form>
-                <form action=StaffSlotBlock::PATH method="post" class="rule-form">
-                    <input type="hidden" name="office" value=office.clone() />
-                    <input type="hidden" name="starts_at" value=at />
-                    <div class="field">
-                        <label for=format!("{tools_id}-reason")>{td!(locale, staff.block_reason)}</label>
-                        <input id=format!("{tools_id}-reason") type="text" name="reason" maxlength="500" />
-                    </div>
-                    <button type="submit" class="button button--danger">{td!(locale, staff.block)}<span class="visually-hidden">" "{label}</span></button>
-                </form>
-            </details>
-        }
-    });
-    view! {
-        <section class="desk-slot">
-            <h3>
-                <time datetime=block.starts_at.clone()>{heading}</time>
-                " · "<span class="desk-slot__places">{places}</span>
-                {block.withdrawn.then(|| view! { " · "<span>{td!(locale, staff.withdrawn)}</span> })}
-            </h3>
-            {if bookings.is_empty() {
-                view! { <p class="desk-slot__empty">{td!(locale, staff.empty_slot)}</p> }.into_any()
-            } else {
-                view! {
-                    <ul class="desk-list">
-                        {bookings.into_iter().map(|b| view! { <li><BookingCard booking=b prefix="s" show_time=false /></li> }).collect_view()}
-                    </ul>
-                }.into_any()
-            }}
-            {tools}
-        </section>
-    }
-    .into_any()
-}
-
-/// The day's waiting list, in the order places are offered.
-#[component]
-fn WaitingList(entries: Vec<super::super::DeskWaiting>) -> impl IntoView {
-    let locale = use_locale();
-    let items = entries
-        .into_iter()
-        .map(|w| {
-            let time = w
-                .starts_at
-                .as_deref()
-                .map(time_vn)
-                .unwrap_or_else(|| td_string!(locale, staff.waiting_any_time).to_owned());
-            let offer = w.offer_until.as_deref().map(|until| {
-                let at = w.offer_starts_at.as_deref().map(time_vn).unwrap_or_default();
-                let until = time_vn(until);
-                format!("{at}: {}", td_string!(locale, staff.waiting_offered, until = until))
-            });
-            view! {
-                <li>
-                    <strong>{w.full_name}</strong>
-                    " · "{w.topic.label(locale)}" · "{w.party_size}" · "{time}
-                    " · "<span class="code">{crate::booking::BookingCode::pretty(&w.code)}</span>
-                    {offer.map(|o| view! { <br /><span class="status status--wait-offered">{o}</span> })}
-                </li>
-            }
-        })
-        .collect_view();
-    view! {
-        <section aria-labelledby="waiting-heading">
-            <h2 id="waiting-heading">{td!(locale, staff.waiting_heading)}</h2>
-            <ol class="rule-list">{items}</ol>
-        </section>
-    }
 }

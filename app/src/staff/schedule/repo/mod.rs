@@ -10,7 +10,7 @@ mod slots;
 
 pub use days::{close_day, reopen_day};
 pub use rules::{add_hours, add_special, remove_hours, remove_special, set_settings};
-pub use slots::{blocked_on, set_blocked, set_capacity};
+pub use slots::{blocked_on, set_blocked, set_capacity, set_kept};
 
 use crate::booking::generator::{apply_office, lock_office, slots_below_taken};
 use crate::staff::audit::{self, Entry};
@@ -25,6 +25,8 @@ pub enum RuleError {
     BelowTaken,
     #[error("overlaps another session")]
     Overlap,
+    #[error("more places kept than the slot has")]
+    KeptAboveCapacity,
     #[error("no such slot or rule")]
     NotFound,
     #[error(transparent)]
@@ -36,6 +38,9 @@ pub struct OfficeSettings {
     pub horizon_days: i32,
     pub min_notice_minutes: i32,
     pub walk_ins_outside_slots: bool,
+    pub kept_walk_in: i16,
+    pub kept_priority: i16,
+    pub kept_release_hours: i32,
 }
 
 pub struct HoursRow {
@@ -72,7 +77,7 @@ pub struct Change<'a> {
 pub async fn settings(pool: &PgPool, office: Uuid) -> Result<OfficeSettings, sqlx::Error> {
     sqlx::query_as!(
         OfficeSettings,
-        "SELECT horizon_days, min_notice_minutes, walk_ins_outside_slots FROM offices WHERE id = $1",
+        "SELECT horizon_days, min_notice_minutes, walk_ins_outside_slots, kept_walk_in, kept_priority, kept_release_hours FROM offices WHERE id = $1",
         office
     )
     .fetch_one(pool)

@@ -12,14 +12,38 @@ pub async fn set_settings(
 ) -> Result<(), RuleError> {
     let mut tx = begin(pool, change.office).await?;
     sqlx::query!(
-        "UPDATE offices SET horizon_days = $2, min_notice_minutes = $3, walk_ins_outside_slots = $4 WHERE id = $1",
+        r#"
+        UPDATE offices SET horizon_days = $2, min_notice_minutes = $3, walk_ins_outside_slots = $4,
+                           kept_walk_in = $5, kept_priority = $6, kept_release_hours = $7
+        WHERE id = $1
+        "#,
         change.office,
         settings.horizon_days,
         settings.min_notice_minutes,
-        settings.walk_ins_outside_slots
+        settings.walk_ins_outside_slots,
+        settings.kept_walk_in,
+        settings.kept_priority,
+        settings.kept_release_hours
     )
     .execute(&mut *tx)
     .await?;
+    // Fewer places kept (or kept for less long) is room online at once:
+    // the days' waiting lists first.
+    let slots = sqlx::query_scalar!(
+        r#"
+        SELECT DISTINCT s.id FROM slots s
+        JOIN waitlist_entries w ON w.office_id = s.office_id AND w.state = 'waiting'
+             AND w.day = (s.starts_at AT TIME ZONE 'Asia/Ho_Chi_Minh')::date
+        WHERE s.office_id = $1 AND s.starts_at > now() AND NOT s.withdrawn
+        ORDER BY s.id
+        "#,
+        change.office
+    )
+    .fetch_all(&mut *tx)
+    .await?;
+    for slot in slots {
+        crate::booking::waitlist::repo::offer_room(&mut tx, slot).await?;
+    }
     finish(tx, change).await
 }
 

@@ -1,4 +1,5 @@
-//! Changes to one slot from the desk: blocking it, its own capacity.
+//! Changes to one slot from the desk: blocking it, its own capacity, its
+//! own kept places.
 
 use super::{begin, finish, Change, RuleError};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -49,7 +50,7 @@ pub async fn set_blocked(
             return Err(RuleError::NotFound);
         }
         sqlx::query!(
-            "DELETE FROM slot_overrides WHERE office_id = $1 AND starts_at = $2 AND NOT blocked AND capacity IS NULL",
+            "DELETE FROM slot_overrides WHERE office_id = $1 AND starts_at = $2 AND NOT blocked AND capacity IS NULL AND kept_walk_in IS NULL AND kept_priority IS NULL",
             change.office,
             starts_at
         )
@@ -101,6 +102,44 @@ pub async fn set_capacity(
     .await?;
     // New places go to the day's waiting list first.
     crate::booking::waitlist::repo::offer_room(&mut tx, slot).await?;
+    finish(tx, change).await
+}
+
+/// Gives one slot its own numbers of kept places (never more than its
+/// places). Fewer kept is room online at once: offered to the day's waiting
+/// list first.
+pub async fn set_kept(
+    pool: &PgPool,
+    starts_at: DateTime<Utc>,
+    kept: (i16, i16),
+    change: Change<'_>,
+) -> Result<(), RuleError> {
+    let mut tx = begin(pool, change.office).await?;
+    let slot = sqlx::query!(
+        "SELECT id, capacity FROM slots WHERE office_id = $1 AND starts_at = $2 AND NOT withdrawn FOR UPDATE",
+        change.office,
+        starts_at
+    )
+    .fetch_optional(&mut *tx)
+    .await?
+    .ok_or(RuleError::NotFound)?;
+    if kept.0 + kept.1 > slot.capacity {
+        return Err(RuleError::KeptAboveCapacity);
+    }
+    sqlx::query!(
+        r#"
+        INSERT INTO slot_overrides (office_id, starts_at, kept_walk_in, kept_priority) VALUES ($1, $2, $3, $4)
+        ON CONFLICT (office_id, starts_at) DO UPDATE
+            SET kept_walk_in = EXCLUDED.kept_walk_in, kept_priority = EXCLUDED.kept_priority
+        "#,
+        change.office,
+        starts_at,
+        kept.0,
+        kept.1
+    )
+    .execute(&mut *tx)
+    .await?;
+    crate::booking::waitlist::repo::offer_room(&mut tx, slot.id).await?;
     finish(tx, change).await
 }
 

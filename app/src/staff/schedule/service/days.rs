@@ -127,3 +127,34 @@ pub async fn slot_capacity(office: String, at: String, capacity: String) -> Resu
     back_to_desk(&office.slug, at, "capacity");
     Ok(())
 }
+
+/// `POST /api/staff/slots/kept`.
+pub async fn slot_kept(
+    office: String,
+    at: String,
+    walk_in: String,
+    priority: String,
+) -> Result<(), AppError> {
+    let state = app_state()?;
+    let locale = use_locale();
+    let (user, office) = member_and_office(&state, &office).await?;
+    let mut f = Fields::new(locale);
+    let at = f.check("starts_at", starts_at(&at));
+    let walk_in = f.check("kept_walk_in", number::<i16>(&walk_in, 0, 500));
+    let priority = f.check("kept_priority", number::<i16>(&priority, 0, 500));
+    let (at, walk_in, priority) = f.done((at, walk_in, priority))?;
+    let details = serde_json::json!({
+        "starts_at": at.to_rfc3339(), "kept_walk_in": walk_in, "kept_priority": priority,
+    });
+    repo::set_kept(
+        &state.pool,
+        at,
+        (walk_in, priority),
+        change(&state, &user, &office, "slot.kept", details),
+    )
+    .await
+    .map_err(|e| rule_error(e, locale, "kept_walk_in"))?;
+    regenerate(&state).await;
+    back_to_desk(&office.slug, at, "kept");
+    Ok(())
+}

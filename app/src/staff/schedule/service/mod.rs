@@ -6,8 +6,10 @@
 mod days;
 mod rules;
 
-pub use days::{block, close_day, reopen_day, slot_capacity};
-pub use rules::{hours_add, hours_remove, settings, special_add, special_remove, HoursForm};
+pub use days::{block, close_day, reopen_day, slot_capacity, slot_kept};
+pub use rules::{
+    hours_add, hours_remove, settings, special_add, special_remove, HoursForm, SettingsForm,
+};
 
 use super::repo::{self, Change, RuleError};
 use super::{ClosedDay, ScheduleView, SpecialHours, WeeklyHours};
@@ -111,6 +113,9 @@ fn rule_error(error: RuleError, locale: Locale, overlap_field: &str) -> AppError
             reason: ConflictReason::CapacityBelowTaken,
         },
         RuleError::Overlap => AppError::invalid(overlap_field, ValidationCode::Overlaps, locale),
+        RuleError::KeptAboveCapacity => {
+            AppError::invalid("kept_walk_in", ValidationCode::KeptAboveCapacity, locale)
+        }
         RuleError::NotFound => AppError::NotFound,
         RuleError::Db(e) => e.into(),
     }
@@ -146,6 +151,9 @@ pub async fn view(office: String) -> Result<ScheduleView, AppError> {
         horizon_days: settings.horizon_days,
         min_notice_minutes: settings.min_notice_minutes,
         walk_ins_outside_slots: settings.walk_ins_outside_slots,
+        kept_walk_in: settings.kept_walk_in,
+        kept_priority: settings.kept_priority,
+        kept_release_hours: settings.kept_release_hours,
         hours: hours
             .into_iter()
             .map(|h| WeeklyHours {

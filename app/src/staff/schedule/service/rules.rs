@@ -10,28 +10,85 @@ use super::{
 };
 use chrono::NaiveTime;
 
+/// The booking settings as posted; a kept-places field left out keeps its
+/// value (clients that predate them change nothing).
+pub struct SettingsForm {
+    pub office: String,
+    pub horizon: String,
+    pub notice: String,
+    pub walk_ins: Option<String>,
+    pub kept_walk_in: Option<String>,
+    pub kept_priority: Option<String>,
+    pub kept_release_hours: Option<String>,
+}
+
+/// Kept places must be released while citizens can still book them: before
+/// online booking closes at the minimum notice.
+fn release_in_time(
+    kept: i16,
+    release_hours: i32,
+    notice_minutes: i32,
+) -> Result<(), ValidationCode> {
+    if kept > 0 && release_hours * 60 <= notice_minutes {
+        Err(ValidationCode::ReleaseAfterNotice)
+    } else {
+        Ok(())
+    }
+}
+
 /// `POST /api/staff/schedule/settings`.
-pub async fn settings(
-    office: String,
-    horizon: String,
-    notice: String,
-    walk_ins: Option<String>,
-) -> Result<(), AppError> {
+pub async fn settings(form: SettingsForm) -> Result<(), AppError> {
     let state = app_state()?;
     let locale = use_locale();
-    let (user, office) = member_and_office(&state, &office).await?;
+    let (user, office) = member_and_office(&state, &form.office).await?;
+    let current = repo::settings(&state.pool, office.id).await?;
+    let or_current = |raw: &Option<String>, now: String| raw.clone().unwrap_or(now);
     let mut f = Fields::new(locale);
-    let horizon = f.check("horizon_days", number::<i32>(&horizon, 1, 366));
-    let notice = f.check("min_notice_minutes", number::<i32>(&notice, 0, 20160));
-    let (horizon, notice) = f.done((horizon, notice))?;
-    let walk_ins = crate::booking::validate::consent(walk_ins.as_deref()).is_ok();
+    let horizon = f.check("horizon_days", number::<i32>(&form.horizon, 1, 366));
+    let notice = f.check("min_notice_minutes", number::<i32>(&form.notice, 0, 20160));
+    let kept_walk_in = f.check(
+        "kept_walk_in",
+        number::<i16>(
+            &or_current(&form.kept_walk_in, current.kept_walk_in.to_string()),
+            0,
+            500,
+        ),
+    );
+    let kept_priority = f.check(
+        "kept_priority",
+        number::<i16>(
+            &or_current(&form.kept_priority, current.kept_priority.to_string()),
+            0,
+            500,
+        ),
+    );
+    let release = f.check(
+        "kept_release_hours",
+        number::<i32>(
+            &or_current(
+                &form.kept_release_hours,
+                current.kept_release_hours.to_string(),
+            ),
+            1,
+            720,
+        ),
+    );
+    let (horizon, notice, kept_walk_in, kept_priority, release) =
+        f.done((horizon, notice, kept_walk_in, kept_priority, release))?;
+    release_in_time(kept_walk_in + kept_priority, release, notice)
+        .map_err(|code| AppError::invalid("kept_release_hours", code, locale))?;
+    let walk_ins = crate::booking::validate::consent(form.walk_ins.as_deref()).is_ok();
     let details = serde_json::json!({
         "horizon_days": horizon, "min_notice_minutes": notice, "walk_ins_outside_slots": walk_ins,
+        "kept_walk_in": kept_walk_in, "kept_priority": kept_priority, "kept_release_hours": release,
     });
     let settings = repo::OfficeSettings {
         horizon_days: horizon,
         min_notice_minutes: notice,
         walk_ins_outside_slots: walk_ins,
+        kept_walk_in,
+        kept_priority,
+        kept_release_hours: release,
     };
     repo::set_settings(
         &state.pool,
