@@ -72,6 +72,7 @@ pub async fn report(
         (td_string!(locale, reports.bookings), t.bookings),
         (td_string!(locale, reports.attended), t.attended),
         (td_string!(locale, reports.no_shows), t.no_shows),
+        (td_string!(locale, reports.answered_late), t.answered_late),
         (td_string!(locale, reports.cases_received), t.cases_received),
         (td_string!(locale, reports.cases_accepted), t.cases_accepted),
         (

@@ -34,6 +34,10 @@ pub struct Totals {
     /// Of those, people who came (checked in or received).
     pub attended: i64,
     pub no_shows: i64,
+    /// Of those, requests answered after `ANSWER_WITHIN_HOURS` of the
+    /// office's opening hours (or still waiting past them).
+    #[serde(default)]
+    pub answered_late: i64,
     /// Cases received in the period.
     pub cases_received: i64,
     /// Cases accepted for handling in the period.

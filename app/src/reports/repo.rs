@@ -12,6 +12,10 @@ pub struct BookingGroup {
     pub topic: Topic,
     pub status: BookingStatus,
     pub n: i64,
+    /// Requests the office answered (confirmed, proposed, rejected,
+    /// cancelled) after `answer_within` seconds of its opening hours, or
+    /// still waits for past them.
+    pub answered_late: i64,
 }
 
 pub async fn bookings(
@@ -19,12 +23,20 @@ pub async fn bookings(
     offices: &[Uuid],
     from: NaiveDate,
     to: NaiveDate,
+    answer_within: i64,
 ) -> Result<Vec<BookingGroup>, sqlx::Error> {
     sqlx::query_as!(
         BookingGroup,
         r#"
         SELECT o.slug AS office, b.topic AS "topic: Topic", b.status AS "status: BookingStatus",
-               count(*) AS "n!"
+               count(*) AS "n!",
+               -- Opening hours never exceed the clock: only a wait that long
+               -- by the clock needs counting in them.
+               count(*) FILTER (WHERE
+                   COALESCE(b.answered_at, now()) - b.requested_at >= make_interval(secs => $4)
+                   AND office_open_seconds(b.office_id, b.requested_at,
+                           COALESCE(b.answered_at, CASE WHEN b.status = 'requested' THEN now() END)) >= $4
+               ) AS "answered_late!"
         FROM bookings b
         JOIN slots s ON s.id = b.slot_id
         JOIN offices o ON o.id = b.office_id
@@ -35,7 +47,8 @@ pub async fn bookings(
         "#,
         offices,
         from,
-        to
+        to,
+        answer_within as f64
     )
     .fetch_all(pool)
     .await

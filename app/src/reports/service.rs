@@ -70,7 +70,8 @@ pub async fn report_for(
         vec![o]
     };
     let ids: Vec<_> = scope.iter().map(|o| o.id).collect();
-    let bookings = repo::bookings(&state.pool, &ids, from, to).await?;
+    let answer_within = i64::from(state.settings.answer_within_hours) * 3600;
+    let bookings = repo::bookings(&state.pool, &ids, from, to, answer_within).await?;
     let cases = repo::cases(&state.pool, &ids, from, to, today).await?;
     let all = offices::among(&state.pool, &user.office_ids).await?;
     Ok(Report {
@@ -147,6 +148,7 @@ fn totals(bookings: &[BookingGroup], cases: &[CaseGroup]) -> Totals {
             )
         }),
         no_shows: sum(bookings, |g| g.status == BookingStatus::NoShow),
+        answered_late: bookings.iter().map(|g| g.answered_late).sum(),
         cases_received: cases.iter().map(|g| g.received).sum(),
         cases_accepted: cases.iter().map(|g| g.accepted).sum(),
         cases_concluded: cases.iter().map(|g| g.concluded).sum(),

@@ -136,6 +136,7 @@ fn Figures(report: Report) -> impl IntoView {
             {figure(td_string!(locale, reports.bookings), t.bookings, "")}
             {figure(td_string!(locale, reports.attended), t.attended, "")}
             {figure(td_string!(locale, reports.no_shows), t.no_shows, "")}
+            {figure(td_string!(locale, reports.answered_late), t.answered_late, if t.answered_late > 0 { "overdue" } else { "" })}
             {figure(td_string!(locale, reports.cases_received), t.cases_received, "")}
             {figure(td_string!(locale, reports.cases_accepted), t.cases_accepted, "")}
             {figure(td_string!(locale, reports.cases_concluded), t.cases_concluded, "")}

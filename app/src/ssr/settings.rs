@@ -53,6 +53,10 @@ pub struct Settings {
     /// `PROPOSAL_HOURS`: how long a citizen has to answer another time the
     /// office proposed (never past the proposed slot's notice).
     pub proposal_hours: i32,
+    /// `ANSWER_WITHIN_HOURS`: how long a request may wait for the office's
+    /// answer, counted in the office's opening hours, before the desk shows
+    /// it late and the reports count it as answered late.
+    pub answer_within_hours: i32,
     /// `WAITLIST_HOLD_MINUTES`: how long a place offered to the waiting
     /// list is held for its entry (never past the slot's notice). A
     /// fraction is allowed (tests hold places for seconds).
@@ -214,6 +218,13 @@ impl Settings {
                     lookup("PROPOSAL_HOURS").unwrap_or_else(|| "48".into()),
                 )?,
                 "PROPOSAL_HOURS",
+            )?,
+            answer_within_hours: positive(
+                parse(
+                    "ANSWER_WITHIN_HOURS",
+                    lookup("ANSWER_WITHIN_HOURS").unwrap_or_else(|| "16".into()),
+                )?,
+                "ANSWER_WITHIN_HOURS",
             )?,
             // A day at most: an offer holds a place nobody else can book.
             waitlist_hold_minutes: at_most(

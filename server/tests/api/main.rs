@@ -1,6 +1,7 @@
 //! HTTP tests: the real router on a real port, against a fresh PostgreSQL
 //! database per test (`#[sqlx::test]`) and a real SMTP sink.
 
+mod answer_time;
 mod assets;
 mod audit;
 mod booking;

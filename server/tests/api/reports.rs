@@ -154,7 +154,7 @@ async fn a_report_counts_exactly_the_rows_of_its_period_and_offices(pool: PgPool
     assert_eq!(
         report["totals"],
         serde_json::json!({
-            "bookings": 5, "attended": 2, "no_shows": 1,
+            "bookings": 5, "attended": 2, "no_shows": 1, "answered_late": 0,
             "cases_received": 3, "cases_accepted": 1, "cases_concluded": 1, "cases_overdue": 1
         })
     );

@@ -146,7 +146,11 @@ pub(super) async fn try_reschedule(
     // online one, so the booking no longer fills a kept place (before the
     // offer below, which counts the kept places the desk has filled).
     sqlx::query!(
-        "UPDATE bookings SET slot_id = $2, status = 'requested', kept_place = false, updated_at = now(), reminder_queued_at = NULL WHERE id = $1",
+        r#"
+        UPDATE bookings SET slot_id = $2, status = 'requested', kept_place = false, updated_at = now(),
+                            reminder_queued_at = NULL, requested_at = now(), answered_at = NULL
+        WHERE id = $1
+        "#,
         id,
         new_slot
     )

@@ -126,7 +126,11 @@ pub async fn answer(pool: &PgPool, booking: Uuid, accept: bool) -> Result<Bookin
     .await?;
     // Moved first, so the offer counts only the kept places still filled.
     sqlx::query!(
-        "UPDATE bookings SET slot_id = $2, status = 'confirmed', kept_place = false, updated_at = now(), reminder_queued_at = NULL WHERE id = $1",
+        r#"
+        UPDATE bookings SET slot_id = $2, status = 'confirmed', kept_place = false, updated_at = now(),
+                            reminder_queued_at = NULL, answered_at = COALESCE(answered_at, now())
+        WHERE id = $1
+        "#,
         booking,
         open.slot_id
     )

@@ -24,6 +24,7 @@ fn desk_booking(
     office: uuid::Uuid,
     starts_at: &str,
     ends_at: &str,
+    answer_within_hours: i32,
     locale: Locale,
 ) -> Result<DeskBooking, AppError> {
     let (topic, status) = (row.topic, row.status);
@@ -63,6 +64,10 @@ fn desk_booking(
         masked: !visible,
         proposed_at: row.proposed_at.map(rfc3339),
         phone,
+        waited_minutes: row.waited_seconds.map(|s| s / 60),
+        late: row
+            .waited_seconds
+            .is_some_and(|s| s >= i64::from(answer_within_hours) * 3600),
     })
 }
 
@@ -123,6 +128,7 @@ pub async fn day(office: String, date: String) -> Result<DayView, AppError> {
             office.id,
             &slot.starts_at,
             &slot.ends_at,
+            state.settings.answer_within_hours,
             locale,
         )?;
         if booking.topic == Topic::Denunciation && !booking.masked {

@@ -87,6 +87,13 @@ pub struct DeskBooking {
     /// rule lets see the citizen); otherwise `None`.
     #[serde(default)]
     pub phone: Option<String>,
+    /// A request the office has not answered yet: minutes it has waited in
+    /// the office's opening hours, and whether that is past
+    /// `ANSWER_WITHIN_HOURS`.
+    #[serde(default)]
+    pub waited_minutes: Option<i64>,
+    #[serde(default)]
+    pub late: bool,
 }
 
 /// A slot of the day with its bookings.

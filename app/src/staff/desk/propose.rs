@@ -130,6 +130,13 @@ pub async fn propose(
         }
         Err(other) => return Err(other.into()),
     }
+    // Another time is an answer too.
+    sqlx::query!(
+        "UPDATE bookings SET answered_at = COALESCE(answered_at, now()) WHERE id = $1",
+        current.id
+    )
+    .execute(&mut *tx)
+    .await?;
     repo::record_event(
         &mut tx,
         current.id,

@@ -46,6 +46,9 @@ pub struct DeskRow {
     pub case_handler: Option<Uuid>,
     /// The start of another time proposed and not yet answered.
     pub proposed_at: Option<DateTime<Utc>>,
+    /// A request not yet answered: how long it has waited, in the office's
+    /// opening hours.
+    pub waited_seconds: Option<i64>,
 }
 
 /// The office's slots on `day` (Vietnam date), including withdrawn ones
@@ -96,7 +99,9 @@ pub async fn day_bookings(
                coalesce((SELECT array_agg(n.body ORDER BY n.at) FROM booking_notes n WHERE n.booking_id = b.id), '{}') AS "notes!",
                c.assigned_to AS "case_handler?",
                (SELECT ps.starts_at FROM booking_proposals p JOIN slots ps ON ps.id = p.slot_id
-                WHERE p.booking_id = b.id AND p.outcome IS NULL AND p.expires_at > now()) AS "proposed_at?"
+                WHERE p.booking_id = b.id AND p.outcome IS NULL AND p.expires_at > now()) AS "proposed_at?",
+               CASE WHEN b.status = 'requested' AND b.answered_at IS NULL
+                    THEN office_open_seconds(b.office_id, b.requested_at, now()) END AS "waited_seconds?"
         FROM bookings b
         JOIN slots s ON s.id = b.slot_id
         LEFT JOIN cases c ON c.booking_id = b.id
@@ -222,7 +227,9 @@ pub async fn apply(
         r#"
         UPDATE bookings
         SET status = $2, updated_at = now(),
-            cancel_reason = CASE WHEN $2 IN ('rejected', 'cancelled') THEN $3 ELSE cancel_reason END
+            cancel_reason = CASE WHEN $2 IN ('rejected', 'cancelled') THEN $3 ELSE cancel_reason END,
+            -- Confirming, rejecting and cancelling a request answer it.
+            answered_at = CASE WHEN status = 'requested' THEN COALESCE(answered_at, now()) ELSE answered_at END
         WHERE id = $1
         "#,
         current.id,

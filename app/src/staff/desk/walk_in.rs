@@ -121,8 +121,8 @@ pub(super) async fn insert(
         r#"
         INSERT INTO bookings (code, office_id, slot_id, status, full_name, citizen_id, phone, email, topic,
                               summary, party_size, representatives, needs, interpreter, locale,
-                              consent_version, consented_at, walk_in, kept_place, priority)
-        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, 'vi', $15, now(), $16, true, $17)
+                              consent_version, consented_at, walk_in, kept_place, priority, answered_at)
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, 'vi', $15, now(), $16, true, $17, now())
         RETURNING id
         "#,
         d.code.as_str(),

@@ -83,7 +83,11 @@ pub async fn claim(pool: &PgPool, entry: Uuid, hold: Duration) -> Result<Created
     let booking = match moving {
         Some(old) => {
             sqlx::query!(
-                "UPDATE bookings SET slot_id = $2, status = 'requested', kept_place = false, updated_at = now(), reminder_queued_at = NULL WHERE id = $1",
+                r#"
+                UPDATE bookings SET slot_id = $2, status = 'requested', kept_place = false, updated_at = now(),
+                                    reminder_queued_at = NULL, requested_at = now(), answered_at = NULL
+                WHERE id = $1
+                "#,
                 old.id,
                 slot
             )

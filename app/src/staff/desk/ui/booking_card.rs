@@ -119,8 +119,22 @@ pub(super) fn BookingCard(
         BookingStatus::Completed => open_case(&b.code, &who, b.email_given, &id).into_any(),
         _ => ().into_any(),
     };
+    // How long a request has waited for the office's answer, in opening
+    // hours; past ANSWER_WITHIN_HOURS the card says it is late.
+    let waited = b.waited_minutes.map(|m| {
+        let text = td_string!(locale, staff.waited, hours = m / 60, minutes = m % 60).to_string();
+        let late = b
+            .late
+            .then(|| view! { " "<strong>{td!(locale, staff.answer_late)}</strong> });
+        view! { <div><dt>{td!(locale, staff.waited_label)}</dt><dd>{text}{late}</dd></div> }
+    });
+    let card_class = if b.late {
+        "desk-card desk-card--late"
+    } else {
+        "desk-card"
+    };
     view! {
-        <article class="desk-card" id=id.clone() aria-labelledby=format!("{id}-name")>
+        <article class=card_class id=id.clone() aria-labelledby=format!("{id}-name")>
             {
                 // Under "requests waiting" (h2) a card is an h3; under a
                 // slot (h3) an h4.
@@ -138,6 +152,7 @@ pub(super) fn BookingCard(
             <dl class="desk-card__facts">
                 <div><dt>{td!(locale, staff.code)}</dt><dd class="desk-card__code">{code}</dd></div>
                 {show_time.then(|| view! { <div><dt>{td!(locale, staff.time)}</dt><dd>{when.clone()}</dd></div> })}
+                {waited}
                 <div><dt>{td!(locale, staff.summary)}</dt><dd>{b.topic.label(locale)}": "{b.summary.clone()}</dd></div>
                 <div><dt>{td!(locale, staff.party)}</dt><dd>{b.party_size}</dd></div>
                 {reps.map(|r| view! { <div><dt>{td!(locale, staff.representatives)}</dt><dd>{r}</dd></div> })}

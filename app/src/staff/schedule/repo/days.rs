@@ -55,7 +55,9 @@ pub async fn close_day(
     let cancelled = sqlx::query!(
         r#"
         WITH b AS (
-            UPDATE bookings b SET status = 'cancelled', cancel_reason = $3, updated_at = now()
+            UPDATE bookings b SET status = 'cancelled', cancel_reason = $3, updated_at = now(),
+                   answered_at = CASE WHEN b.status = 'requested' THEN COALESCE(b.answered_at, now())
+                                      ELSE b.answered_at END
             FROM slots s
             WHERE s.id = b.slot_id AND b.office_id = $1
               AND b.status IN ('requested', 'confirmed')
