@@ -377,3 +377,54 @@ for (const javaScriptEnabled of [true, false]) {
     await waitForMail(booking.email, "đã được xác nhận");
   });
 }
+
+test("places kept back in a slot are not bookable online; the desk books a priority citizen into one", async ({ page, request }, testInfo) => {
+  // Three weeks ahead and past the waiting list's two quiet days, one day
+  // per viewport: nothing else books this day.
+  const slots: Slot[] = await (await request.get(`/api/slots?office=${OFFICE}&days=31`)).json();
+  const later = new Date(Date.parse(todayVN()) + 18 * 86_400_000).toISOString().slice(0, 10);
+  const days = [...new Set(slots.map((s) => s.starts_at.slice(0, 10)))].filter((d) => d >= later).sort();
+  const date = days[testInfo.project.name === "phone" ? 4 : 5];
+  expect(date, "a quiet day with reception").toBeTruthy();
+  const slot = slots.find((s) => s.starts_at.startsWith(date))!;
+
+  await signIn(page, OFFICER);
+  await openDay(page, date);
+  const block = page.locator(".desk-slot", { has: page.locator(`time[datetime="${slot.starts_at}"]`) });
+  await block.locator("summary", { hasText: "Điều chỉnh khung giờ" }).click();
+  const capacity = await block.getByLabel("Số chỗ mỗi lượt").inputValue();
+  await block.getByLabel("Giữ cho người đến trực tiếp").fill("0");
+  await block.getByLabel("Giữ cho diện ưu tiên").fill(capacity);
+  await block.getByRole("button", { name: /^Lưu chỗ giữ lại/ }).click();
+  await expect(page.locator("#desk-flash")).toHaveText("Đã lưu số chỗ giữ lại của khung giờ.");
+  await expect(block.locator(".desk-slot__kept")).toContainText(`${capacity} ưu tiên`);
+
+  // Citizens no longer see the time; booking it anyway is refused.
+  const listed: Slot[] = await (await request.get(`/api/slots?office=${OFFICE}&from=${date}&days=1`)).json();
+  expect(listed.map((s) => s.id)).not.toContain(slot.id);
+  const online = await request.post("/api/bookings/create", {
+    headers: { accept: "application/json" },
+    form: {
+      slot_id: String(slot.id), full_name: "Ngô Văn Tâm", citizen_id: uniqueCitizenId(), phone: "0912345678",
+      topic: "complaint", summary: "Khiếu nại quyết định thu hồi đất của UBND xã.", party_size: "1", consent: "true",
+    },
+  });
+  expect(online.status()).toBe(409);
+
+  // The desk books an elderly citizen who phoned into the kept place.
+  const form = page.locator("#priority-heading").locator("xpath=ancestor::section[1]");
+  await page.locator("summary", { has: page.locator("#priority-heading") }).click();
+  await expectNoAxeViolations(page);
+  await form.getByLabel("Khung giờ").selectOption(slot.starts_at);
+  await form.getByLabel("Diện ưu tiên").selectOption("elderly");
+  await form.getByLabel("Họ và tên").fill("Lê Thị Nga");
+  await form.getByLabel("Số CCCD").fill(uniqueCitizenId());
+  await form.getByLabel("Số điện thoại").fill("0987654321");
+  await form.getByLabel("Nội dung", { exact: true }).fill("Kiến nghị về chế độ chính sách cho người cao tuổi.");
+  await form.getByRole("button", { name: "Đặt và xác nhận lịch hẹn" }).click();
+  await expect(page.locator("#desk-flash")).toContainText("Đã xác nhận");
+  const card = page.locator(".desk-card", { hasText: "Lê Thị Nga" });
+  await expect(card).toContainText("Ưu tiên: Người cao tuổi");
+  await expect(card.locator(".status").first()).toHaveText("Đã xác nhận");
+  await expect(block.locator(".desk-slot__kept")).toContainText(`(${Number(capacity) - 1} còn giữ)`);
+});

@@ -4,13 +4,14 @@
 //! and expiry under row locks that skip what another instance holds.
 
 mod claim;
+mod days;
 mod entries;
 mod offers;
 
 pub use claim::{claim, ClaimError};
+pub use days::{day_times, for_day, DeskEntry};
 pub use entries::{
-    by_code, by_token, day_times, find_in, for_day, issue_token, join, leave, DeskEntry, EntryRow,
-    JoinError, NewEntry,
+    by_code, by_token, find_in, issue_token, join, leave, EntryRow, JoinError, NewEntry,
 };
 pub use offers::{
     close_day, expire_offers, give_back, offer_all_room, offer_room, DAY_CLOSED, OFFER,
