@@ -113,6 +113,10 @@ for (const javaScriptEnabled of [true, false]) {
         expect(axe.violations).toEqual([]);
       }
 
+      // The confirmation e-mail carries the code and the link to the entry.
+      const joined = await waitForMail(email, "danh sách chờ");
+      expect(joined.text).toMatch(/\/waitlist\?t=\S+/);
+
       // A citizen with a place cancels it: the place is offered by e-mail.
       const cancelled = await request.post("/api/bookings/cancel", { headers: JSON_ACCEPT, form: taker });
       expect(cancelled.status(), await cancelled.text()).toBe(200);

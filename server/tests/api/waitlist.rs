@@ -70,7 +70,13 @@ async fn state_of(pool: &PgPool, code: &str) -> String {
 
 /// The private link's token in the offer e-mail to citizen `n`.
 async fn offer_token(app: &TestApp, n: u32) -> String {
-    let mail = app.mail_to(&email(n), "").await;
+    link_token(app, n, "có chỗ trống").await
+}
+
+/// The private link's token in the e-mail to citizen `n` whose subject holds
+/// `subject`.
+async fn link_token(app: &TestApp, n: u32, subject: &str) -> String {
+    let mail = app.mail_to(&email(n), subject).await;
     let text = mail.text().unwrap();
     let at = text.find("/waitlist?t=").expect("a claim link") + "/waitlist?t=".len();
     text[at..]
@@ -159,6 +165,29 @@ async fn only_a_full_day_has_a_waiting_list_with_one_entry_per_cccd(pool: PgPool
         )
         .await;
     assert_eq!(wrong.status(), 404);
+
+    // The confirmation e-mail gives the code, the place in line and the
+    // private link to the entry, and no CCCD.
+    let joined = app.mail_to(&email(2), "danh sách chờ").await;
+    let text = joined.text().unwrap();
+    assert!(text.contains(&code[..4]), "{text}");
+    assert!(text.contains("Số người chờ trước ông/bà: 0"), "{text}");
+    assert!(!text.contains(&cccd(2)), "{text}");
+    let token = link_token(&app, 2, "danh sách chờ").await;
+    let by_link = app
+        .call("/api/waitlist/lookup", &[("token", &token)], &[])
+        .await;
+    assert_eq!(by_link.status(), 200, "{}", by_link.text());
+    assert_eq!(by_link.json::<Value>()["position"], 1);
+    let second_mail = app.mail_to(&email(3), "danh sách chờ").await;
+    assert!(
+        second_mail
+            .text()
+            .unwrap()
+            .contains("Số người chờ trước ông/bà: 1"),
+        "{:?}",
+        second_mail.text()
+    );
 }
 
 #[sqlx::test(migrator = "app::ssr::db::MIGRATOR")]
@@ -257,6 +286,15 @@ async fn an_unclaimed_offer_passes_to_the_next_entry_after_the_hold(pool: PgPool
     let late = claim(&app, &token).await;
     assert_eq!(late.status(), 409, "{}", late.text());
     assert_eq!(late.json::<Value>()["reason"], "offer_expired");
+    // The first is told the place has gone, with a way to book again; the
+    // second gets the offer.
+    let gone = app.mail_to(&email(2), "đã hết hạn").await;
+    assert!(
+        gone.text().unwrap().contains("/book/a"),
+        "{:?}",
+        gone.text()
+    );
+    offer_token(&app, 3).await;
 
     // The last one waiting leaves: the place is the public's again.
     let left = app
@@ -477,7 +515,7 @@ async fn closing_the_day_tells_its_waiting_list_and_the_desk_masks_a_denouncer(p
             .await
             .unwrap();
     assert_eq!(states, ["closed", "closed"]);
-    let told = app.mail_to(&email(3), "").await;
+    let told = app.mail_to(&email(3), "nghỉ ngày").await;
     assert!(
         told.text().unwrap().contains("/book/a"),
         "{:?}",

@@ -1,10 +1,12 @@
 //! Joining, reading and leaving a waiting list.
 
 use super::offers::give_back;
+use super::JOINED;
 use crate::booking::citizen::{Citizen, Visit};
 use crate::booking::repo::{new_token, token_hash};
 use crate::booking::waitlist::WaitState;
 use crate::booking::BookingCode;
+use crate::ssr::outbox::{self, About, Queued};
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::{PgPool, Postgres, Transaction};
 use std::time::Duration;
@@ -68,8 +70,9 @@ pub struct EntryRow {
     pub booking_id: Option<Uuid>,
 }
 
-/// Writes an entry for a full day and a private link to it, in one
-/// transaction. Returns the entry and the link's token.
+/// Writes an entry for a full day, a private link to it and its
+/// confirmation e-mail, in one transaction. Returns the entry and the link's
+/// token.
 pub async fn join(
     pool: &PgPool,
     new: &NewEntry,
@@ -158,6 +161,7 @@ pub async fn join(
         Err(other) => return Err(other.into()),
     };
     let token = issue_token(&mut tx, id).await?;
+    outbox::enqueue(&mut tx, &Queued::new(JOINED, About::Waitlist(id))).await?;
     let entry = by_id_in(&mut tx, id, hold).await?;
     tx.commit().await?;
     Ok((entry, token))

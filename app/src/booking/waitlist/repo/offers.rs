@@ -10,15 +10,11 @@
 //! other; the slot's row lock (already taken by the change that freed the
 //! place) keeps one slot's room from being offered twice.
 
+use super::{DAY_CLOSED, LAPSED, OFFER};
 use crate::ssr::outbox::{self, About, Queued};
 use sqlx::{PgPool, Postgres, Transaction};
 use std::time::Duration;
 use uuid::Uuid;
-
-/// The offer e-mail's kind in the outbox.
-pub const OFFER: &str = "waitlist_offer";
-/// The e-mail telling an entry that the office closed its day.
-pub const DAY_CLOSED: &str = "waitlist_day_closed";
 
 /// Offers the room `slot` has now (places no booking, proposal or offer
 /// holds, nor kept back for the desk) to the first entries waiting for its
@@ -74,11 +70,14 @@ pub async fn give_back(tx: &mut Transaction<'_, Postgres>, slot: i64) -> Result<
 }
 
 /// Ends up to `batch` offers nobody claimed in time (`hold`, or the slot's
-/// notice, or the slot withdrawn) and offers each place to the next entry,
-/// in one transaction; safe on every instance at once (`SKIP LOCKED`).
+/// notice, or the slot withdrawn), tells each entry by e-mail that it has
+/// left the list, and offers each place to the next entry, in one
+/// transaction; safe on every instance at once (`SKIP LOCKED`).
 /// Returns how many offers lapsed.
 pub async fn expire_offers(pool: &PgPool, hold: Duration, batch: i64) -> Result<u64, sqlx::Error> {
     let mut tx = pool.begin().await?;
+    // The slots' update runs though the final SELECT does not read it (a
+    // data-modifying WITH always runs once).
     let lapsed = sqlx::query!(
         r#"
         WITH due AS (
@@ -94,20 +93,27 @@ pub async fn expire_offers(pool: &PgPool, hold: Duration, batch: i64) -> Result<
         ), lapsed AS (
             UPDATE waitlist_entries w SET state = 'lapsed', updated_at = now()
             FROM due WHERE w.id = due.id
-            RETURNING due.slot
+            RETURNING w.id, due.slot
+        ), freed AS (
+            UPDATE slots SET taken = taken - n.count, held = held - n.count
+            FROM (SELECT slot, count(*)::smallint AS count FROM lapsed GROUP BY slot) n
+            WHERE slots.id = n.slot
         )
-        UPDATE slots SET taken = taken - n.count, held = held - n.count
-        FROM (SELECT slot, count(*)::smallint AS count FROM lapsed GROUP BY slot) n
-        WHERE slots.id = n.slot
-        RETURNING slots.id, n.count AS "count!"
+        SELECT id AS "id!", slot AS "slot!" FROM lapsed
         "#,
         hold.as_secs_f64(),
         batch
     )
     .fetch_all(&mut *tx)
     .await?;
-    for slot in &lapsed {
-        offer_room(&mut tx, slot.id).await?;
+    let mut slots: Vec<i64> = lapsed.iter().map(|l| l.slot).collect();
+    slots.sort_unstable();
+    slots.dedup();
+    for slot in slots {
+        offer_room(&mut tx, slot).await?;
+    }
+    for entry in &lapsed {
+        outbox::enqueue(&mut tx, &Queued::new(LAPSED, About::Waitlist(entry.id))).await?;
     }
     // Entries for a day gone by wait no longer.
     sqlx::query!(
@@ -119,7 +125,7 @@ pub async fn expire_offers(pool: &PgPool, hold: Duration, batch: i64) -> Result<
     .execute(&mut *tx)
     .await?;
     tx.commit().await?;
-    Ok(lapsed.iter().map(|s| s.count as u64).sum())
+    Ok(lapsed.len() as u64)
 }
 
 /// Offers the room of every slot whose day has someone waiting: the
