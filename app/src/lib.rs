@@ -15,6 +15,8 @@ mod generated {
     include!(concat!(env!("OUT_DIR"), "/i18n/mod.rs"));
 }
 pub use generated::i18n;
+#[cfg(feature = "ssr")]
+pub mod islands;
 pub mod locale;
 #[cfg(feature = "ssr")]
 pub mod mailing;

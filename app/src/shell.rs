@@ -10,16 +10,20 @@ use crate::pages::{
 };
 use crate::ui::{Footer, Header};
 use leptos::prelude::*;
-use leptos_i18n::Locale as _;
-use leptos_meta::{provide_meta_context, HashedStylesheet, Meta, MetaTags, Title};
+use leptos_meta::{provide_meta_context, Meta, Title};
 use leptos_router::{
     components::{Route, Router, Routes},
     path, SsrMode,
 };
 
 /// The whole document. Runs on the server only; the locale was chosen for
-/// this request before rendering started.
+/// this request before rendering started. Only a page with an island loads
+/// code, after it has painted (`islands.rs`).
+#[cfg(feature = "ssr")]
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    use crate::islands::IslandScripts;
+    use leptos_i18n::Locale as _;
+    use leptos_meta::{HashedStylesheet, MetaTags};
     let locale = use_locale();
     view! {
         <!DOCTYPE html>
@@ -31,7 +35,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
                 <HashedStylesheet options=options.clone() id="leptos" />
                 <AutoReload options=options.clone() />
-                <HydrationScripts options islands=true />
+                <IslandScripts options />
                 <MetaTags />
             </head>
             <body>

@@ -1,29 +1,8 @@
 import AxeBuilder from "@axe-core/playwright";
 import { expect, test, type Page } from "@playwright/test";
-import { uniqueCitizenId, waitForFormGuard, waitForMail } from "./helpers";
+import { fillDetails, pickFirstSlot, uniqueCitizenId, waitForFormGuard, waitForMail } from "./helpers";
 
 const OFFICE = "tw-ha-noi";
-
-/** Picks one of the first open days and one of its times at random, so that
- * tests running side by side (and earlier runs) do not fill one slot. */
-async function pickFirstSlot(page: Page, scope = page.locator("body")) {
-  const days = scope.locator("a.day--open");
-  await days.nth(Math.floor(Math.random() * Math.min(5, await days.count()))).click();
-  await expect(page).toHaveURL(/day=/);
-  const radios = page.locator('input[name="slot_id"]');
-  await radios.nth(Math.floor(Math.random() * (await radios.count()))).check();
-}
-
-async function fillDetails(page: Page, citizenId: string, email: string) {
-  // Labels end with "(bắt buộc)"; the ids are what the labels point at.
-  await page.locator("#f-full_name").fill("Nguyễn Văn An");
-  await page.locator("#f-citizen_id").fill(citizenId);
-  await page.locator("#f-phone").fill("091 234 5678");
-  await page.locator("#f-email").fill(email);
-  await page.getByLabel("Khiếu nại", { exact: true }).check();
-  await page.locator("#f-summary").fill("Khiếu nại quyết định thu hồi đất của UBND xã.");
-  await page.getByLabel(/Tôi đồng ý/).check();
-}
 
 /** book → ticket → look up → move → cancel, and the e-mails of each step. */
 async function fullJourney(page: Page, withJs: boolean) {

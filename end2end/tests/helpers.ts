@@ -5,10 +5,8 @@ export const OFFICES = [
   "Trụ sở Thanh tra Chính phủ",
 ];
 
-/** The language switch marks itself once its island is live. */
-export async function waitForHydration(page: Page) {
-  await expect(page.locator('form.lang-switch[data-hydrated="true"]')).toBeAttached();
-}
+/** Pages whose forms an island checks: only these load the WebAssembly bundle. */
+export const ISLAND_PAGES = ["/book/tw-ha-noi", "/book/tw-ha-noi/wait", "/my-booking"];
 
 /** Collects console errors and failed requests, for a test to assert none. */
 export function watchForErrors(page: Page): string[] {
@@ -53,9 +51,9 @@ export function uniqueCitizenId(): string {
   return "001" + String(Math.floor(Math.random() * 1e9)).padStart(9, "0");
 }
 
-/** The islands of the citizen forms mark themselves once live. */
+/** The loader marks each island once it is live (app/src/islands.js). */
 export async function waitForFormGuard(page: Page) {
-  await expect(page.locator('.form-guard[data-hydrated="true"]').first()).toBeAttached();
+  await expect(page.locator('leptos-island[data-hydrated="true"] .form-guard').first()).toBeAttached();
 }
 
 import { createHmac } from "node:crypto";
@@ -106,4 +104,25 @@ export function theDayComes(code: string) {
     UPDATE bookings SET slot_id = (SELECT id FROM s) WHERE id = (SELECT id FROM b);
   `;
   execFileSync("psql", [db, "-v", "ON_ERROR_STOP=1", "-v", `code=${code}`, "-q"], { input: sql });
+}
+
+/** Picks one of the first open days and one of its times at random, so that
+ * tests running side by side (and earlier runs) do not fill one slot. */
+export async function pickFirstSlot(page: Page, scope = page.locator("body")) {
+  const days = scope.locator("a.day--open");
+  await days.nth(Math.floor(Math.random() * Math.min(5, await days.count()))).click();
+  await expect(page).toHaveURL(/day=/);
+  const radios = page.locator('input[name="slot_id"]');
+  await radios.nth(Math.floor(Math.random() * (await radios.count()))).check();
+}
+
+export async function fillDetails(page: Page, citizenId: string, email: string) {
+  // Labels end with "(bắt buộc)"; the ids are what the labels point at.
+  await page.locator("#f-full_name").fill("Nguyễn Văn An");
+  await page.locator("#f-citizen_id").fill(citizenId);
+  await page.locator("#f-phone").fill("091 234 5678");
+  await page.locator("#f-email").fill(email);
+  await page.getByLabel("Khiếu nại", { exact: true }).check();
+  await page.locator("#f-summary").fill("Khiếu nại quyết định thu hồi đất của UBND xã.");
+  await page.getByLabel(/Tôi đồng ý/).check();
 }

@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { OFFICES, waitForHydration, watchForErrors } from "./helpers";
+import { OFFICES, waitForFormGuard, watchForErrors } from "./helpers";
 
 test.describe("without JavaScript", () => {
   test.use({ javaScriptEnabled: false });
@@ -42,7 +42,7 @@ test.describe("without JavaScript", () => {
   });
 });
 
-test("the page hydrates without errors and loads its assets compressed", async ({ page }) => {
+test("the booking page hydrates without errors and loads its assets compressed", async ({ page }) => {
   const problems = watchForErrors(page);
   const encodings = new Map<string, string>();
   page.on("response", async (res) => {
@@ -50,8 +50,8 @@ test("the page hydrates without errors and loads its assets compressed", async (
       encodings.set(new URL(res.url()).pathname, (await res.allHeaders())["content-encoding"] ?? "none");
     }
   });
-  await page.goto("/");
-  await waitForHydration(page);
+  await page.goto("/book/tw-ha-noi");
+  await waitForFormGuard(page);
   expect(problems).toEqual([]);
   const wasm = [...encodings].find(([path]) => path.endsWith(".wasm"));
   expect(wasm, "the WebAssembly bundle was downloaded").toBeTruthy();

@@ -2,7 +2,7 @@
 //! bounds on bodies and time, the start-up gate, compression, cross-site
 //! request refusal, security and cache headers.
 
-use crate::{bounds, unavailable};
+use crate::{bounds, page_scripts, unavailable};
 use app::ssr::Settings;
 use axum::{
     body::Body,
@@ -83,7 +83,9 @@ pub fn wrap<S: Clone + Send + Sync + 'static>(
                     "camera=(self), microphone=(), geolocation=(), interest-cohort=()",
                 ),
             ))
-            .layer(from_fn(cache_headers)),
+            .layer(from_fn(cache_headers))
+            // Inside compression: it sees the page's own chunks.
+            .layer(from_fn(page_scripts::strip_empty_data_scripts)),
     )
 }
 

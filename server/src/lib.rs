@@ -15,6 +15,7 @@ pub mod health;
 pub mod http_layers;
 pub mod json_error;
 pub mod memory;
+pub mod page_scripts;
 pub mod routes;
 pub mod serve;
 pub mod sessions;

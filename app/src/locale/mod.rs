@@ -1,9 +1,9 @@
 //! Which language a page is in, and how a citizen changes it.
 //!
 //! The server picks the locale for every request (the `lang` cookie, then
-//! `Accept-Language`, then Vietnamese), writes it to `<html lang>` and hands
-//! it to islands as a prop, so the browser never has to guess it again and
-//! hydration cannot disagree with the server.
+//! `Accept-Language`, then Vietnamese) and writes it to `<html lang>`, where
+//! the islands read it: the browser never has to guess it again and
+//! hydration cannot disagree with the server. The switch is a plain form.
 
 mod switch;
 

@@ -97,7 +97,7 @@ fn BookingForm(data: BookingPageData) -> impl IntoView {
                 view! { <p class="notice">{td!(locale, booking.no_days)}</p> }.into_any()
             }}
         </section>
-        <FormGuard locale>
+        <FormGuard>
             <form
                 class="booking-form"
                 action=CreateBooking::PATH

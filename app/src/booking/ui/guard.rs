@@ -3,32 +3,30 @@
 //! a second submit. The forms themselves are server-rendered and post
 //! natively, so they work the same before (or without) WebAssembly.
 
-use crate::i18n::Locale;
 use leptos::prelude::*;
 
 /// Wraps one or more forms. A form opts into checks with
 /// `data-check="name1 name2 …"`; every wrapped form gets the pending state
-/// (its submit button shows `data-pending-text`).
+/// (its submit button shows `data-pending-text`). Its messages are in the
+/// page's language (`<html lang>`): an island without props carries no JSON
+/// decoder in the bundle.
 #[island]
-pub fn FormGuard(locale: Locale, children: Children) -> impl IntoView {
-    let hydrated = RwSignal::new(false);
-    Effect::new(move |_| {
-        hydrated.set(true);
-        // Back to this page from the next one (the browser's page cache):
-        // the form is no longer being sent.
-        #[cfg(feature = "hydrate")]
-        // Dropping the handle keeps the listener for the page's lifetime.
-        let _ = window_event_listener_untyped("pageshow", |_| browser::reset_pending());
-    });
+pub fn FormGuard(children: Children) -> impl IntoView {
+    // The body runs on the server to render and in the browser to hydrate;
+    // no signal or effect: the bundle then carries none of their machinery.
+    // Back to this page from the next one (the browser's page cache), the
+    // form is no longer being sent. Dropping the handle keeps the listener
+    // for the page's lifetime.
+    #[cfg(feature = "hydrate")]
+    let _ = window_event_listener_untyped("pageshow", |_| browser::reset_pending());
     view! {
         <div
             class="form-guard"
-            data-hydrated=move || hydrated.get().then_some("true")
             on:submit=move |ev: leptos::ev::SubmitEvent| {
                 #[cfg(feature = "hydrate")]
-                browser::on_submit(&ev, locale);
+                browser::on_submit(&ev);
                 #[cfg(not(feature = "hydrate"))]
-                let _ = (ev, locale);
+                let _ = ev;
             }
         >
             {children()}
@@ -72,7 +70,19 @@ mod browser {
     use wasm_bindgen::JsCast;
     use web_sys::{Element, FormData, HtmlElement, HtmlFormElement, SubmitEvent};
 
-    pub fn on_submit(ev: &SubmitEvent, locale: Locale) {
+    /// The page's language, as the server wrote it.
+    fn page_locale() -> Locale {
+        let lang = leptos::prelude::document()
+            .document_element()
+            .and_then(|html| html.get_attribute("lang"));
+        match lang.as_deref() {
+            Some("en") => Locale::en,
+            _ => Locale::vi,
+        }
+    }
+
+    pub fn on_submit(ev: &SubmitEvent) {
+        let locale = page_locale();
         let Some(form) = ev
             .target()
             .and_then(|t| t.dyn_into::<HtmlFormElement>().ok())

@@ -97,7 +97,7 @@ pub fn CodeLookup(
         <h1>{title}</h1>
         {expired.then(|| view! { <p class="notice notice--error" role="alert">{td!(locale, manage.link_expired)}</p> })}
         {intro.map(|intro| view! { <p class="lead">{intro}</p> })}
-        <FormGuard locale>
+        <FormGuard>
             <form class="lookup-form" action=action method="post" novalidate=true data-check="code phone">
                 <ErrorSummary error=error.clone() id="lookup-errors" />
                 <TextField name="code" label=code_label hint=Some(td_string!(locale, manage.code_hint)) error=e("code") autocomplete="off" required=true maxlength=14 />
@@ -189,7 +189,7 @@ fn Ticket(data: ManagePageData, token: String) -> impl IntoView {
             format!("/my-booking?t={token_for_link}&day={date}#move")
         });
         view! {
-            <FormGuard locale>
+            <FormGuard>
                 <section class="card" aria-labelledby="move-heading" id="move">
                     <h2 id="move-heading">{td!(locale, manage.move_heading)}</h2>
                     {calendar.map(|c| {

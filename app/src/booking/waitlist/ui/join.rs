@@ -108,7 +108,7 @@ fn JoinForm(data: WaitlistPageData) -> impl IntoView {
     view! {
         {intro}
         <p>{td!(locale, waitlist.join_intro)}</p>
-        <FormGuard locale>
+        <FormGuard>
             <form class="booking-form" action=JoinWaitlist::PATH method="post" novalidate=true data-check=checks>
                 <ErrorSummary error=error.clone() id="wait-errors" />
                 <input type="hidden" name="office" value=data.office.slug.clone() />
