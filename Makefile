@@ -1,7 +1,7 @@
 # The two commands a newcomer needs: `make run` and `make test`.
 # Everything else here is for day-to-day development.
 
-.PHONY: run test size bench flood lighthouse db-stop db-wipe prepare
+.PHONY: run test size bench flood lighthouse lighthouse-slow db-stop db-wipe prepare
 
 ## Set up and serve the app with demo data at http://127.0.0.1:3000
 run:
@@ -23,9 +23,13 @@ bench:
 flood:
 	@scripts/signin-flood.sh
 
-## Lighthouse (phone profile) on the public pages of a running server (BASE_URL)
+## Lighthouse (phone profile) on every citizen page of a running server (BASE_URL)
 lighthouse:
-	@scripts/lighthouse.sh
+	@scripts/lighthouse.sh phone
+
+## Lighthouse on a cheap phone over slow 3G (RTT 300 ms, 400 kbps, CPU x6), same pages
+lighthouse-slow:
+	@scripts/lighthouse.sh slow
 
 ## Stop the private development PostgreSQL cluster (.data/postgres)
 db-stop:
