@@ -11,7 +11,7 @@ run:
 test:
 	@scripts/test.sh
 
-## Raw and brotli sizes of the JavaScript and WebAssembly citizens download
+## Brotli bytes of each citizen page: HTML, CSS, JS + WebAssembly, against the goals
 size:
 	@scripts/size.sh
 
