@@ -97,6 +97,6 @@ node -e '
   line("p99 latency (ms)", load.p99_ms.toFixed(1), "goal < 50");
   line("pgbench TPC-B-like TPS", tps.toFixed(1), "");
   line("ratio bookings/s : pgbench TPS", ratio.toFixed(2), "goal >= 0.5");
-  line("booking page JS + WASM (brotli KB)", (br / 1024).toFixed(1), "goal <= 120");
+  line("booking page JS + WASM (brotli KB)", (br / 1024).toFixed(1), "goal <= 80");
   line("answers by status", JSON.stringify(load.statuses), "");
 ' "$load_json" "$tps" "$page_br"

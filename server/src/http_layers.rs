@@ -16,7 +16,7 @@ use leptos_axum::ResponseOptions;
 use std::time::Duration;
 use tower::ServiceBuilder;
 use tower_http::{
-    compression::CompressionLayer,
+    compression::{CompressionLayer, CompressionLevel},
     csrf::CsrfLayer,
     request_id::{MakeRequestUuid, PropagateRequestIdLayer, RequestId, SetRequestIdLayer},
     set_header::SetResponseHeaderLayer,
@@ -58,7 +58,10 @@ pub fn wrap<S: Clone + Send + Sync + 'static>(
             .layer(from_fn(move |r: AxumRequest, n: Next| {
                 bounds::handler_timeout(timeout, r, n)
             }))
-            .layer(CompressionLayer::new())
+            // Brotli 5 rather than the default 4: a page ~7% smaller for a
+            // fraction of a millisecond (the booking page: 4.7 -> 4.4 KB).
+            // The bundle and stylesheet go out precompressed by cargo-leptos.
+            .layer(CompressionLayer::new().quality(CompressionLevel::Precise(5)))
             .layer(from_fn(unavailable::page_for_503))
             // Cross-site POSTs are refused before any handler runs
             // (Sec-Fetch-Site, else Origin against Host), on top of the

@@ -29,13 +29,17 @@ pub fn Calendar(
         .map(|day| {
             let full = long_date(&day.date, day.weekday, locale);
             let short_day = weekday_short(day.weekday, locale);
-            let number = day
-                .date
-                .get(8..10)
-                .unwrap_or_default()
-                .trim_start_matches('0')
-                .to_owned();
-            let month = day.date.get(5..7).unwrap_or_default().to_owned();
+            // One text each (no hydration markers between the parts: the
+            // calendar is the page's biggest markup).
+            let full = format!("{full}, ");
+            let day_month = format!(
+                "{}/{}",
+                day.date
+                    .get(8..10)
+                    .unwrap_or_default()
+                    .trim_start_matches('0'),
+                day.date.get(5..7).unwrap_or_default()
+            );
             let state_text = match day.state {
                 DayState::Open => td_string!(locale, booking.day_open, free = day.free).to_string(),
                 DayState::Full => td_string!(locale, booking.day_full).to_owned(),
@@ -50,10 +54,10 @@ pub fn Calendar(
             // The accessible name holds the visible text (WCAG 2.5.3) after
             // the full date, which a screen reader reads first.
             let inner = view! {
-                <span class="visually-hidden">{full}", "</span>
+                <span class="visually-hidden">{full}</span>
                 <span class="day__weekday">{short_day}</span>
                 " "
-                <span class="day__date">{number}"/"{month}</span>
+                <span class="day__date">{day_month}</span>
                 " "
                 <span class="day__state">{state_text}</span>
             };
@@ -62,17 +66,23 @@ pub fn Calendar(
                 (DayState::Full, Some(wait)) => Some(wait.run(day.date.clone())),
                 _ => None,
             };
-            if let Some(href) = href {
-                let wait = (day.state == DayState::Full)
-                    .then(|| view! { <span class="day__wait">{td!(locale, waitlist.join_short)}</span> });
-                view! {
+            match href {
+                Some(href) if day.state == DayState::Full => view! {
                     <li>
-                        <a class=class href=href aria-current=current.then_some("date")>{inner}{wait}</a>
+                        <a class=class href=href aria-current=current.then_some("date")>
+                            {inner}
+                            <span class="day__wait">{td!(locale, waitlist.join_short)}</span>
+                        </a>
                     </li>
                 }
-                .into_any()
-            } else {
-                view! { <li><span class=class>{inner}</span></li> }.into_any()
+                .into_any(),
+                Some(href) => view! {
+                    <li>
+                        <a class=class href=href aria-current=current.then_some("date")>{inner}</a>
+                    </li>
+                }
+                .into_any(),
+                None => view! { <li><span class=class>{inner}</span></li> }.into_any(),
             }
         })
         .collect_view();
@@ -149,7 +159,7 @@ pub fn SlotPicker(
                     />
                     <label for=id>
                         <span class="visually-hidden">{full_date}</span>
-                        <span class="slot__time">{from}"–"{to}</span>
+                        <span class="slot__time">{format!("{from}–{to}")}</span>
                         " "
                         <span class="slot__left">{left}</span>
                     </label>
