@@ -90,23 +90,31 @@ async fn pages_carry_security_cache_and_request_id_headers(pool: PgPool) {
     assert_eq!(h["x-content-type-options"], "nosniff");
     assert_eq!(h["x-frame-options"], "DENY");
 
-    // The inline hydration script carries the nonce the policy allows.
     let csp = h[CONTENT_SECURITY_POLICY].to_str().unwrap().to_owned();
+    assert!(csp.contains("frame-ancestors 'none'"));
+    // A page without islands carries no script at all.
+    assert!(!res.text().contains("<script"), "no script on /privacy");
+
+    // On a page with islands the inline loader carries the nonce the policy allows.
+    let res = app.get("/my-booking").await;
+    assert_eq!(res.status(), 200);
+    let csp = res.headers()[CONTENT_SECURITY_POLICY]
+        .to_str()
+        .unwrap()
+        .to_owned();
     let nonce = csp
         .split("'nonce-")
         .nth(1)
         .and_then(|rest| rest.split('\'').next())
         .expect("a nonce in the policy");
     assert!(nonce.len() >= 16);
-    assert!(csp.contains("frame-ancestors 'none'"));
-    let html = res.text();
     assert!(
-        html.contains(&format!("nonce=\"{nonce}\"")),
-        "the script uses the nonce"
+        res.text().contains(&format!("nonce=\"{nonce}\"")),
+        "the loader uses the nonce"
     );
 
     // Each request gets its own id and nonce.
-    let again = app.get("/privacy").await;
+    let again = app.get("/my-booking").await;
     assert_ne!(again.headers()["x-request-id"], id);
     assert_ne!(
         again.headers()[CONTENT_SECURITY_POLICY].to_str().unwrap(),
