@@ -23,6 +23,8 @@ pub mod mailing;
 pub mod offices;
 pub mod pages;
 pub mod reports;
+#[cfg(feature = "ssr")]
+pub mod retention;
 pub mod shell;
 #[cfg(feature = "ssr")]
 pub mod ssr;

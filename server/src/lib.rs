@@ -16,6 +16,7 @@ pub mod http_layers;
 pub mod json_error;
 pub mod memory;
 pub mod page_scripts;
+pub mod purge;
 pub mod routes;
 pub mod serve;
 pub mod sessions;

@@ -1,5 +1,6 @@
 //! `server [serve]` runs the site; `server migrate` and `server seed-demo`
-//! are the set-up steps `make run` and `make test` use.
+//! are the set-up steps `make run` and `make test` use; `server purge
+//! [--dry-run]` applies the retention table now (docs/retention.md).
 
 use app::ssr::{db, Settings};
 use std::process::ExitCode;
@@ -49,8 +50,21 @@ async fn run(command: &str) -> Result<(), String> {
             }
             Ok(())
         }
+        "purge" => {
+            let dry_run = match std::env::args().nth(2).as_deref() {
+                None => false,
+                Some("--dry-run") => true,
+                Some(other) => {
+                    return Err(format!(
+                        "purge: unknown option {other:?}; expected --dry-run"
+                    ))
+                }
+            };
+            let state = server::serve::app_state(settings).map_err(|e| e.to_string())?;
+            server::purge::command(&state, dry_run).await
+        }
         other => Err(format!(
-            "unknown command {other:?}; expected serve, migrate or seed-demo"
+            "unknown command {other:?}; expected serve, migrate, seed-demo or purge [--dry-run]"
         )),
     }
 }

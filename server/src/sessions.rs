@@ -135,13 +135,3 @@ impl SessionStore for PgSessionStore {
         Ok(())
     }
 }
-
-/// Deletes sessions past their expiry (run by the maintenance worker).
-pub async fn purge_expired(state: &AppState) -> Result<u64, sqlx::Error> {
-    Ok(
-        sqlx::query!("DELETE FROM staff_sessions WHERE expires_at < now()")
-            .execute(&state.pool)
-            .await?
-            .rows_affected(),
-    )
-}

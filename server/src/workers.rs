@@ -3,9 +3,10 @@
 //! to run on any number of instances at once (see each function's notes).
 
 use app::booking::waitlist::repo as waitlist;
-use app::booking::{drafts, generator, repo};
+use app::booking::{generator, repo};
 use app::cases::digest;
-use app::ssr::{limits, AppState};
+use app::retention::{purge, DataClass};
+use app::ssr::AppState;
 use chrono::Timelike;
 use std::time::Duration;
 use tokio::sync::watch;
@@ -96,9 +97,9 @@ async fn maintenance_loop(state: AppState, mut stop: watch::Receiver<bool>) {
 
 /// One maintenance pass: slots generated ahead, unanswered proposals
 /// expired, room offered to waiting lists, tomorrow's reminders and
-/// today's case digests queued, old form drafts, rate-limit windows and
-/// expired staff sessions dropped, mail whose last attempt was interrupted
-/// declared dead.
+/// today's case digests queued, personal data past its period purged
+/// (bookings, notes, waiting lists, cases, mail, links, rate-limit windows,
+/// sessions, drafts), mail whose last attempt was interrupted declared dead.
 pub async fn maintain(state: &AppState) {
     match generator::generate(&state.pool).await {
         Ok(done) => tracing::info!(
@@ -136,14 +137,22 @@ pub async fn maintain(state: &AppState) {
             Err(e) => tracing::warn!(error = %e, "queueing case digests failed"),
         }
     }
-    if let Err(e) = drafts::purge(&state.pool).await {
-        tracing::warn!(error = %e, "purging form drafts failed");
-    }
-    if let Err(e) = limits::purge(&state.pool).await {
-        tracing::warn!(error = %e, "purging rate limits failed");
-    }
-    if let Err(e) = crate::sessions::purge_expired(state).await {
-        tracing::warn!(error = %e, "purging expired staff sessions failed");
+    // Personal data past its period (docs/retention.md), in batches.
+    match purge::run(&state.pool, &state.settings.retention, purge::BATCH).await {
+        Ok(counts) if counts.total() > 0 => tracing::info!(
+            bookings = counts.get(DataClass::Bookings),
+            booking_notes = counts.get(DataClass::BookingNotes),
+            waitlist_entries = counts.get(DataClass::WaitlistEntries),
+            case_contacts = counts.get(DataClass::CaseContacts),
+            sent_mail = counts.get(DataClass::SentMail),
+            private_links = counts.get(DataClass::PrivateLinks),
+            rate_limit_windows = counts.get(DataClass::RateLimitWindows),
+            staff_sessions = counts.get(DataClass::StaffSessions),
+            form_drafts = counts.get(DataClass::FormDrafts),
+            "personal data purged"
+        ),
+        Ok(_) => {}
+        Err(e) => tracing::warn!(error = %e, "purging personal data failed"),
     }
     match app::ssr::outbox::bury_interrupted(&state.pool, state.settings.outbox_max_attempts).await
     {

@@ -59,13 +59,3 @@ pub async fn take(pool: &PgPool, id: Uuid) -> Result<Option<serde_json::Value>, 
     .fetch_optional(pool)
     .await
 }
-
-/// Deletes drafts nobody came back for.
-pub async fn purge(pool: &PgPool) -> Result<u64, sqlx::Error> {
-    Ok(
-        sqlx::query!("DELETE FROM form_drafts WHERE expires_at <= now()")
-            .execute(pool)
-            .await?
-            .rows_affected(),
-    )
-}

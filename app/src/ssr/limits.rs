@@ -125,16 +125,6 @@ pub async fn hit(pool: &PgPool, key: &str, window_secs: i32, max: u32) -> Result
     Ok(())
 }
 
-/// Forgets windows that ended more than a day ago.
-pub async fn purge(pool: &PgPool) -> Result<u64, sqlx::Error> {
-    Ok(
-        sqlx::query!("DELETE FROM rate_limits WHERE window_start < now() - interval '1 day'")
-            .execute(pool)
-            .await?
-            .rows_affected(),
-    )
-}
-
 fn limited(retry_after: i32) -> AppError {
     AppError::RateLimited {
         retry_after_secs: u32::try_from(retry_after.max(1)).unwrap_or(1),

@@ -4,6 +4,7 @@
 //! that matches `make run`. Production refuses to start without the variables
 //! that must never silently fall back (database, mail server, public address).
 
+use crate::retention::Retention;
 use ipnet::IpNet;
 use lettre::message::Mailbox;
 use secrecy::{SecretSlice, SecretString};
@@ -105,6 +106,9 @@ pub struct Settings {
     /// `DEVICE_COOKIE_KEY`: 32 bytes (base64 or hex) signing the cookie that
     /// marks a browser a member signed in from. Required in production.
     pub device_cookie_key: SecretSlice<u8>,
+    /// `RETENTION_*_DAYS`: how long each class of personal data is kept
+    /// (`docs/retention.md`).
+    pub retention: Retention,
 }
 
 /// A variable that is missing or malformed, named so the operator can fix it.
@@ -294,6 +298,7 @@ impl Settings {
                 "DEVICE_COOKIE_KEY",
                 &get("DEVICE_COOKIE_KEY", DEV_DEVICE_COOKIE_KEY)?,
             )?,
+            retention: Retention::from_lookup(&lookup)?,
         })
     }
 

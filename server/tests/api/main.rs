@@ -27,6 +27,7 @@ mod plain_posts;
 mod privileges;
 mod proposals;
 mod reports;
+mod retention;
 mod schedule;
 mod schedule_races;
 mod staff;

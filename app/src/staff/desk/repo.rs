@@ -269,7 +269,10 @@ pub async fn apply(
             record_type: "booking",
             record_id: code,
             office: Some(current.office_id),
-            details: serde_json::json!({ "from": current.status, "to": to, "reason": reason }),
+            // The reason is free text about a citizen: it stays with the booking
+            // (where the purge reaches it), the append-only trail only
+            // records that one was given.
+            details: serde_json::json!({ "from": current.status, "to": to, "reason_given": reason.is_some() }),
         },
     )
     .await?;
