@@ -56,7 +56,10 @@ pub fn router_with(app: AppState, leptos: LeptosOptions, readiness: Readiness) -
             ServerState,
             _,
         >(context, shell));
-    http_layers::wrap(router.layer(auth), &settings, readiness).with_state(state)
+    let router = router
+        .layer(axum::middleware::map_response(downloads_stay))
+        .layer(auth);
+    http_layers::wrap(router, &settings, readiness).with_state(state)
 }
 
 fn public_files(leptos: &LeptosOptions) -> Router<ServerState> {
@@ -102,6 +105,17 @@ async fn server_fn_handler(State(state): State<ServerState>, request: Request<Bo
     handle_server_fns_with_context(move || provide_request_context(&state.app), request)
         .await
         .into_response()
+}
+
+/// A file to keep (the personal-data download) answers a plain form post
+/// itself: leptos's server functions would send the browser back to the
+/// form instead (its `Location` beside the file's status and headers).
+async fn downloads_stay(response: Response) -> Response {
+    let mut response = response;
+    if response.headers().contains_key(header::CONTENT_DISPOSITION) {
+        response.headers_mut().remove(header::LOCATION);
+    }
+    response
 }
 
 /// The methods the server function at `path` answers (none: no such

@@ -21,6 +21,7 @@ mod manage;
 pub mod notice;
 #[cfg(feature = "ssr")]
 pub mod notify;
+pub mod own_data;
 #[cfg(feature = "ssr")]
 mod page_data;
 pub mod priority;
@@ -47,9 +48,7 @@ use leptos::prelude::*;
 use leptos::server_fn::codec::GetUrl;
 use serde::{Deserialize, Serialize};
 
-/// Version of the consent text shown on the booking form; stored with each
-/// booking so that what the citizen agreed to can always be shown later.
-pub const CONSENT_VERSION: &str = "2026-11-28";
+pub use crate::consent::ConsentText;
 
 /// A bookable slot. Times are RFC 3339 in Vietnam time (`+07:00`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -217,6 +216,8 @@ pub struct BookingPageData {
     /// What the citizen typed, when a plain form post was refused.
     #[serde(default)]
     pub draft: Option<BookingForm>,
+    /// The consent text in force, which the form shows.
+    pub consent: ConsentText,
 }
 
 /// Data of the booking page (internal to the site; see `docs/api.md`).
@@ -236,6 +237,8 @@ pub struct ManagePageData {
     pub qr_svg: String,
     /// Calendar for moving, when the booking can still move.
     pub calendar: Option<BookingPageData>,
+    /// The personal data held about the booking.
+    pub my_data: own_data::MyData,
 }
 
 /// Data of the manage page, from the private link's token (internal).

@@ -53,7 +53,19 @@ async fn calendar(
         day: chosen,
         slots,
         draft: None,
+        consent: consent_text(state, locale).await?,
     })
+}
+
+/// The consent text in force, which the citizen forms show (the migration
+/// seeds the first; none would be a broken database).
+pub(crate) async fn consent_text(
+    state: &AppState,
+    locale: Locale,
+) -> Result<crate::consent::ConsentText, AppError> {
+    crate::consent::repo::current(&state.pool, locale)
+        .await?
+        .ok_or(AppError::Internal)
 }
 
 /// Data for `/book/{office}`.
@@ -81,8 +93,10 @@ pub async fn manage_page(token: String, day: Option<String>) -> Result<ManagePag
     } else {
         None
     };
+    let private_link = super::own_data::service::opened_with_private_link(&state, &token).await?;
     Ok(ManagePageData {
         qr_svg: qr_svg(&booking.code),
+        my_data: super::own_data::service::my_data(&state, booking.id, private_link).await?,
         booking: details,
         calendar,
     })

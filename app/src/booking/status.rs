@@ -101,6 +101,8 @@ pub enum HistoryStep {
     ProposalDeclined,
     /// Nobody answered the proposal in time.
     ProposalExpired,
+    /// The citizen withdrew consent: the personal data went with it.
+    ConsentWithdrawn,
 }
 
 impl HistoryStep {
@@ -110,6 +112,7 @@ impl HistoryStep {
             Self::Proposed => "proposed",
             Self::ProposalDeclined => "proposal_declined",
             Self::ProposalExpired => "proposal_expired",
+            Self::ConsentWithdrawn => "consent_withdrawn",
             other => other.status().map_or("moved", BookingStatus::as_str),
         }
     }
@@ -124,9 +127,11 @@ impl HistoryStep {
             Self::Rejected => BookingStatus::Rejected,
             Self::Cancelled => BookingStatus::Cancelled,
             Self::NoShow => BookingStatus::NoShow,
-            Self::Moved | Self::Proposed | Self::ProposalDeclined | Self::ProposalExpired => {
-                return None
-            }
+            Self::Moved
+            | Self::Proposed
+            | Self::ProposalDeclined
+            | Self::ProposalExpired
+            | Self::ConsentWithdrawn => return None,
         })
     }
 
@@ -136,6 +141,7 @@ impl HistoryStep {
             Self::Proposed => td_string!(locale, status.proposed),
             Self::ProposalDeclined => td_string!(locale, status.proposal_declined),
             Self::ProposalExpired => td_string!(locale, status.proposal_expired),
+            Self::ConsentWithdrawn => td_string!(locale, status.consent_withdrawn),
             other => other
                 .status()
                 .map_or_else(|| td_string!(locale, status.moved), |s| s.label(locale)),

@@ -56,6 +56,32 @@ pub(super) async fn audit_identity(
     Ok(())
 }
 
+/// Records that `user` was shown this case's CCCD and phone (whoever the
+/// citizen is): which fields, never their values.
+pub(super) async fn audit_contact(
+    state: &AppState,
+    user: &StaffUser,
+    row: &CaseRow,
+    via: &str,
+) -> Result<(), AppError> {
+    let mut fields = vec!["phone"];
+    if row.citizen_id.is_some() {
+        fields.insert(0, "citizen_id");
+    }
+    audit::contact_viewed(
+        &state.pool,
+        user,
+        &state.settings.trusted_proxies,
+        "case",
+        std::slice::from_ref(&row.code),
+        row.office_id,
+        via,
+        &fields,
+    )
+    .await?;
+    Ok(())
+}
+
 pub(super) fn contact(row: &CaseRow, visible: bool, locale: Locale) -> Contact {
     if visible {
         Contact {

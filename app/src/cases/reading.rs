@@ -1,7 +1,7 @@
 //! What staff read: the case list (overdue first) and one case with its
 //! whole timeline, the denouncer masked unless the reader may see them.
 
-use super::access::{audit_identity, contact, sees_identity};
+use super::access::{audit_contact, audit_identity, contact, sees_identity};
 use super::clock::{clock, standing, ymd};
 use super::form::{flag, parse_code};
 use super::repo::{self, CaseRow};
@@ -108,6 +108,9 @@ pub(super) async fn detail_of(
     let visible = sees_identity(user, row);
     if visible && kind == CaseKind::Denunciation {
         audit_identity(state, user, &[row], "case").await?;
+    }
+    if visible {
+        audit_contact(state, user, row, "case").await?;
     }
     let events = repo::events(&state.pool, row.id, false).await?;
     let extensions: Vec<i32> = events

@@ -57,6 +57,10 @@ pub enum ValidationCode {
     WrongPassword,
     EmailTaken,
     InvalidVerifier,
+    /// The CCCD typed again is not the booking's.
+    CitizenIdMismatch,
+    /// Withdrawing consent needs its box ticked.
+    ConfirmWithdrawal,
 }
 
 impl ValidationCode {
@@ -108,6 +112,15 @@ impl ValidationCode {
             Self::WrongPassword => td_string!(locale, validation.wrong_password),
             Self::EmailTaken => td_string!(locale, validation.email_taken),
             Self::InvalidVerifier => td_string!(locale, validation.invalid_verifier),
+            // Only the server checks these (the personal-data forms).
+            #[cfg(feature = "ssr")]
+            Self::CitizenIdMismatch => td_string!(locale, validation.citizen_id_mismatch),
+            #[cfg(feature = "ssr")]
+            Self::ConfirmWithdrawal => td_string!(locale, validation.confirm_withdrawal),
+            #[cfg(not(feature = "ssr"))]
+            Self::CitizenIdMismatch | Self::ConfirmWithdrawal => {
+                td_string!(locale, validation.required)
+            }
         }
     }
 }

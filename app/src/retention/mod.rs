@@ -6,6 +6,7 @@
 //! drafts, rate-limit windows) is deleted. `docs/retention.md` is the table
 //! an office reads.
 
+pub mod erase;
 pub mod policy;
 pub mod purge;
 

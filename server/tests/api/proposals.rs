@@ -427,4 +427,25 @@ async fn the_desk_gets_the_phone_of_a_request_no_email_can_reach(pool: PgPool) {
         phone_of(&denouncer).is_null(),
         "a masked denouncer's phone stays hidden"
     );
+    // Each phone shown is in the audit trail: which field, not the number.
+    let trail: Vec<(String, String, Value)> = sqlx::query_as(
+        "SELECT action, record_id, details FROM audit_log WHERE action = 'booking.contact_viewed' ORDER BY id",
+    )
+    .fetch_all(&pool)
+    .await
+    .unwrap();
+    assert_eq!(
+        trail,
+        [(
+            "booking.contact_viewed".to_owned(),
+            silent.clone(),
+            serde_json::json!({"via": "desk", "fields": ["phone"]})
+        )]
+    );
+    let all: String =
+        sqlx::query_scalar("SELECT string_agg(to_jsonb(a)::text, ' ') FROM audit_log a")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    assert!(!all.contains("0912345678") && !all.contains("001000000001"));
 }

@@ -121,7 +121,7 @@ async fn waiting_entry(
                                       topic, summary, party_size, locale, consent_version, consented_at,
                                       created_at, updated_at)
         VALUES ($1, $2, (now() AT TIME ZONE 'Asia/Ho_Chi_Minh')::date + $4, $3, 'Lê Thị Chờ', '001099000777',
-                '0911222333', 'cho@example.vn', 'petition', 'Kiến nghị về đường làng.', 1, 'vi', '2026-01',
+                '0911222333', 'cho@example.vn', 'petition', 'Kiến nghị về đường làng.', 1, 'vi', '2026-11-28',
                 now(), now() - make_interval(days => $5), now() - make_interval(days => $5))
         "#,
     )
@@ -433,14 +433,20 @@ async fn server_purge_dry_run_prints_what_would_go_by_class_and_changes_nothing(
     booking_aged(&app, &pool, a, 2, "completed", 10).await;
     let before = snapshot(&pool).await;
 
+    // The test database, reached the way the pool reaches it: `make test`'s
+    // cluster listens on a socket directory only, a given DATABASE_URL may
+    // be TCP.
     let options = pool.connect_options();
-    let url = format!(
+    let mut url = format!(
         "postgres://{}@{}:{}/{}",
         options.get_username(),
         options.get_host(),
         options.get_port(),
         options.get_database().unwrap_or("postgres"),
     );
+    if let Some(dir) = options.get_socket() {
+        url.push_str(&format!("?host={}", dir.display()));
+    }
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_server"))
         .args(["purge", "--dry-run"])
         .env("DATABASE_URL", url)

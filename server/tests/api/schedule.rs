@@ -168,7 +168,7 @@ async fn a_booked_slot_is_withdrawn_not_dropped_and_keeps_its_places(pool: PgPoo
     .unwrap();
     sqlx::query(
         "INSERT INTO bookings (code, office_id, slot_id, full_name, citizen_id, phone, topic, summary, party_size, locale, consent_version, consented_at)
-         VALUES ('ABCDEFGHJK', $1, $2, 'Nguyễn An', '001099012345', '0912345678', 'complaint', 'Nội dung đủ dài', 1, 'vi', 'v', now())",
+         VALUES ('ABCDEFGHJK', $1, $2, 'Nguyễn An', '001099012345', '0912345678', 'complaint', 'Nội dung đủ dài', 1, 'vi', '2026-11-28', now())",
     )
     .bind(office)
     .bind(slot)

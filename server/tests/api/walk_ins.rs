@@ -79,12 +79,16 @@ async fn a_walk_in_takes_a_place_now_and_is_checked_in(pool: PgPool) {
     assert_eq!(body["status"], "checked_in");
     let code = body["code"].as_str().unwrap().to_owned();
     assert_eq!(taken(&pool, now_slot).await, 1);
-    let walk_in: bool = sqlx::query_scalar("SELECT walk_in FROM bookings WHERE code = $1")
-        .bind(&code)
-        .fetch_one(&pool)
-        .await
-        .unwrap();
+    let (walk_in, basis, consent): (bool, String, Option<String>) = sqlx::query_as(
+        "SELECT walk_in, legal_basis, consent_version FROM bookings WHERE code = $1",
+    )
+    .bind(&code)
+    .fetch_one(&pool)
+    .await
+    .unwrap();
     assert!(walk_in);
+    // A walk-in rests on the duty to receive citizens, not on consent.
+    assert_eq!((basis.as_str(), consent), ("legal_duty", None));
     assert_eq!(audit_actions(&pool, &code).await[0].0, "booking.walk_in");
 
     // The slot is full now: the next walk-in is refused, nothing written.

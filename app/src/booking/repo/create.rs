@@ -86,6 +86,7 @@ pub async fn create(pool: &PgPool, new: &NewBooking) -> Result<Created, BookErro
 
     let code = crate::booking::BookingCode::random();
     let (token, hash) = new_token();
+    let consent_version = crate::consent::repo::current_version(&mut tx).await?;
     let inserted = sqlx::query_scalar!(
         r#"
         WITH b AS (
@@ -119,7 +120,7 @@ pub async fn create(pool: &PgPool, new: &NewBooking) -> Result<Created, BookErro
         new.visit.needs,
         new.visit.interpreter,
         new.locale,
-        crate::booking::CONSENT_VERSION,
+        consent_version,
         new.request_id,
         &hash[..],
         claimed.ends_at + chrono::Duration::days(30),

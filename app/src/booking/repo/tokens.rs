@@ -26,13 +26,15 @@ pub async fn issue_token<'e>(
     Ok(token)
 }
 
-/// A short-lived link made after a successful code + phone look-up.
+/// A short-lived link made after a successful code + phone look-up. It
+/// proves no more than they did: it does not open the personal-data
+/// download without the CCCD (`own_data`).
 pub async fn issue_lookup_token(pool: &PgPool, booking: Uuid) -> Result<String, sqlx::Error> {
     let mut tx = pool.begin().await?;
     let token = issue_token(&mut *tx, booking).await?;
     let hash = token_hash(&token);
     sqlx::query!(
-        "UPDATE booking_tokens SET expires_at = least(expires_at, now() + interval '2 hours') WHERE token_hash = $1",
+        "UPDATE booking_tokens SET kind = 'lookup', expires_at = least(expires_at, now() + interval '2 hours') WHERE token_hash = $1",
         &hash[..]
     )
     .execute(&mut *tx)

@@ -71,6 +71,7 @@ fn BookingForm(data: BookingPageData) -> impl IntoView {
     let request_id = String::new();
     let draft = data.draft.clone().unwrap_or_default();
     let d = draft.clone();
+    let consent_text = data.consent.text.clone();
     let checked_slot = draft.slot_id.trim().parse::<i64>().ok();
     let checks = "slot_id full_name citizen_id phone email topic summary party_size representatives needs consent";
     let e = {
@@ -112,7 +113,7 @@ fn BookingForm(data: BookingPageData) -> impl IntoView {
                     <SlotPicker slots=data.slots.clone() day=data.day.clone() weekday error=e("slot_id") checked=checked_slot.unwrap_or_default() />
                 </section>
                 <CitizenDetails citizen=d.citizen.clone() visit=d.visit.clone() error=error.clone() email_required=false />
-                <ConsentField given=d.consent_given() error=error.clone() />
+                <ConsentField given=d.consent_given() text=consent_text.clone() error=error.clone() />
                 <button type="submit" class="button button--primary" data-pending-text=td_string!(locale, booking.submitting)>
                     {td!(locale, booking.submit)}
                 </button>
@@ -185,7 +186,7 @@ pub fn CitizenDetails(
 
 /// The consent box, required to send a citizen form.
 #[component]
-pub fn ConsentField(given: bool, error: Option<AppError>) -> impl IntoView {
+pub fn ConsentField(given: bool, text: String, error: Option<AppError>) -> impl IntoView {
     let locale = use_locale();
     let e = {
         let error = error.clone();
@@ -197,7 +198,7 @@ pub fn ConsentField(given: bool, error: Option<AppError>) -> impl IntoView {
             <h2 id="consent-heading">{td!(locale, booking.consent_heading)}</h2>
             <div class="field check">
                 <input type="checkbox" name="consent" id="f-consent" value="true" checked=given required=true aria-describedby="f-consent-error" aria-invalid=invalid("consent") />
-                <label for="f-consent">{td!(locale, booking.consent_text)}</label>
+                <label for="f-consent">{text}</label>
             </div>
             <p class="hint"><a class="tap" href="/privacy">{td!(locale, booking.privacy_link)}</a></p>
             <FieldNotes name="consent" hint=None error=e("consent") />

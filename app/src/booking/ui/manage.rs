@@ -3,6 +3,8 @@
 //! natively to the booking API and comes back here.
 
 use super::{Calendar, SlotPicker};
+use crate::booking::own_data::ui::{MyDataCard, WithdrawnNotice};
+use crate::booking::own_data::WithdrawalOutcome;
 use crate::booking::{
     load_manage_page, AnswerProposal, BookingCode, BookingStatus, CancelBooking, FormGuard,
     LookupBooking, ManagePageData, ProposalInfo, RescheduleBooking,
@@ -24,6 +26,12 @@ pub fn ManagePage() -> impl IntoView {
     let query = use_location().query.get_untracked();
     let token = query.get("t").filter(|t| !t.is_empty());
     let day = query.get("day");
+    let withdrawn = query
+        .get("withdrawn")
+        .and_then(|o| WithdrawalOutcome::parse(&o));
+    if let Some(outcome) = withdrawn {
+        return view! { <WithdrawnNotice outcome /> }.into_any();
+    }
     view! {
         // The private link must not leak to other sites through the Referer (our
         // own forms still need it to come back here with their errors).
@@ -60,6 +68,7 @@ pub fn ManagePage() -> impl IntoView {
             }
         }}
     }
+    .into_any()
 }
 
 #[component]
@@ -166,6 +175,7 @@ fn Ticket(data: ManagePageData, token: String) -> impl IntoView {
     let created = b.history.len() == 1 && b.status == BookingStatus::Requested;
     let proposal = b.proposal.clone();
     let token_for_proposal = token.clone();
+    let token_for_data = token.clone();
     let qr_label = td_string!(locale, manage.qr_label, code = code.clone()).to_string();
     let ics_href = format!("/my-booking/calendar.ics?t={token}");
     let cancel_error = form_error(CancelBooking::PATH);
@@ -264,6 +274,7 @@ fn Ticket(data: ManagePageData, token: String) -> impl IntoView {
                 <h2 id="history-heading">{td!(locale, manage.history)}</h2>
                 <ol class="history">{history}</ol>
             </section>
+            <MyDataCard data=data.my_data token=token_for_data />
             <p><a href="/my-booking">{td!(locale, manage.another)}</a></p>
         </div>
     }

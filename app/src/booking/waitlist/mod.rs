@@ -177,6 +177,8 @@ pub struct WaitlistPageData {
     pub full: bool,
     #[serde(default)]
     pub draft: Option<WaitlistForm>,
+    /// The consent text in force, which the form shows.
+    pub consent: crate::consent::ConsentText,
 }
 
 /// Data of the join page (internal to the site; see `docs/api.md`).

@@ -289,5 +289,6 @@ pub async fn page(office_slug: String, day: String) -> Result<WaitlistPageData, 
         times: times.iter().map(slot_info).collect(),
         full,
         draft: drafts::take_kept(&state, DRAFT_COOKIE).await,
+        consent: crate::booking::page_data::consent_text(&state, locale).await?,
     })
 }

@@ -8,7 +8,9 @@ mod trail;
 pub mod ui;
 
 #[cfg(feature = "ssr")]
-pub use repo::{browse, identity_viewed, record, record_alone, AuditRow, Entry, Filter};
+pub use repo::{
+    browse, contact_viewed, identity_viewed, record, record_alone, AuditRow, Entry, Filter,
+};
 
 use crate::error::AppError;
 use leptos::prelude::*;

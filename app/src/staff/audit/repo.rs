@@ -70,10 +70,64 @@ pub async fn identity_viewed(
     office: Uuid,
     via: &str,
 ) -> Result<(), sqlx::Error> {
+    let action = format!("{record_type}.identity_viewed");
+    let details = serde_json::json!({ "via": via });
+    viewed(
+        pool,
+        actor,
+        trusted,
+        &action,
+        record_type,
+        records,
+        office,
+        &details,
+    )
+    .await
+}
+
+/// Records that `actor` was shown a citizen's `fields` (`citizen_id`,
+/// `phone`) of `records` through `via`: which fields, never their values.
+#[allow(clippy::too_many_arguments)]
+pub async fn contact_viewed(
+    pool: &PgPool,
+    actor: &StaffUser,
+    trusted: &[ipnet::IpNet],
+    record_type: &str,
+    records: &[String],
+    office: Uuid,
+    via: &str,
+    fields: &[&str],
+) -> Result<(), sqlx::Error> {
+    let action = format!("{record_type}.contact_viewed");
+    let details = serde_json::json!({ "via": via, "fields": fields });
+    viewed(
+        pool,
+        actor,
+        trusted,
+        &action,
+        record_type,
+        records,
+        office,
+        &details,
+    )
+    .await
+}
+
+/// One audit row per record, in one transaction.
+#[allow(clippy::too_many_arguments)]
+async fn viewed(
+    pool: &PgPool,
+    actor: &StaffUser,
+    trusted: &[ipnet::IpNet],
+    action: &str,
+    record_type: &str,
+    records: &[String],
+    office: Uuid,
+    details: &Value,
+) -> Result<(), sqlx::Error> {
     if records.is_empty() {
         return Ok(());
     }
-    let action = format!("{record_type}.identity_viewed");
     let mut tx = pool.begin().await?;
     for code in records {
         record(
@@ -81,11 +135,11 @@ pub async fn identity_viewed(
             actor,
             trusted,
             Entry {
-                action: &action,
+                action,
                 record_type,
                 record_id: code,
                 office: Some(office),
-                details: serde_json::json!({ "via": via }),
+                details: details.clone(),
             },
         )
         .await?;

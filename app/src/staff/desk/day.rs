@@ -117,6 +117,7 @@ pub async fn day(office: String, date: String) -> Result<DayView, AppError> {
         });
     }
     let mut denouncers_shown = Vec::new();
+    let mut phones_shown = Vec::new();
     for row in bookings {
         let Some(&index) = by_slot.get(&row.slot_id) else {
             continue;
@@ -133,6 +134,9 @@ pub async fn day(office: String, date: String) -> Result<DayView, AppError> {
         )?;
         if booking.topic == Topic::Denunciation && !booking.masked {
             denouncers_shown.push(booking.code.clone());
+        }
+        if booking.phone.is_some() {
+            phones_shown.push(booking.code.clone());
         }
         match booking.status {
             BookingStatus::Requested => {
@@ -160,6 +164,17 @@ pub async fn day(office: String, date: String) -> Result<DayView, AppError> {
         &denouncers_shown,
         office.id,
         "desk",
+    )
+    .await?;
+    audit::contact_viewed(
+        &state.pool,
+        &user,
+        &state.settings.trusted_proxies,
+        "booking",
+        &phones_shown,
+        office.id,
+        "desk",
+        &["phone"],
     )
     .await?;
     let waiting = waiting_list(&state, &user, office.id, date, locale).await?;

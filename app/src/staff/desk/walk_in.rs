@@ -7,7 +7,7 @@
 
 use crate::booking::citizen::{Citizen, Visit};
 use crate::booking::repo;
-use crate::booking::{BookingCode, BookingStatus, HistoryStep, PriorityGroup, CONSENT_VERSION};
+use crate::booking::{BookingCode, BookingStatus, HistoryStep, PriorityGroup};
 use crate::staff::audit::{self, Entry};
 use crate::staff::auth::StaffUser;
 use chrono::{DateTime, Utc};
@@ -121,8 +121,8 @@ pub(super) async fn insert(
         r#"
         INSERT INTO bookings (code, office_id, slot_id, status, full_name, citizen_id, phone, email, topic,
                               summary, party_size, representatives, needs, interpreter, locale,
-                              consent_version, consented_at, walk_in, kept_place, priority, answered_at)
-        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, 'vi', $15, now(), $16, true, $17, now())
+                              legal_basis, walk_in, kept_place, priority, answered_at)
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, 'vi', 'legal_duty', $15, true, $16, now())
         RETURNING id
         "#,
         d.code.as_str(),
@@ -139,7 +139,6 @@ pub(super) async fn insert(
         &d.visit.representatives,
         d.visit.needs,
         d.visit.interpreter,
-        format!("desk-{CONSENT_VERSION}"),
         walk_in,
         d.priority.map(PriorityGroup::as_str),
     )

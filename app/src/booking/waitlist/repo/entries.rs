@@ -125,6 +125,7 @@ pub async fn join(
     };
     let code = BookingCode::random();
     let email = new.citizen.email.as_deref().unwrap_or_default();
+    let consent_version = crate::consent::repo::current_version(&mut tx).await?;
     let inserted = sqlx::query_scalar!(
         r#"
         INSERT INTO waitlist_entries (code, office_id, day, slot_id, booking_id, full_name, citizen_id, phone,
@@ -149,7 +150,7 @@ pub async fn join(
         new.visit.needs,
         new.visit.interpreter,
         new.locale,
-        crate::booking::CONSENT_VERSION,
+        consent_version,
     )
     .fetch_one(&mut *tx)
     .await;

@@ -81,6 +81,7 @@ fn JoinForm(data: WaitlistPageData) -> impl IntoView {
         .into_any();
     }
     let d = data.draft.clone().unwrap_or_default();
+    let consent_text = data.consent.text.clone();
     let asked = d.slot_id.trim().to_owned();
     let e = {
         let error = error.clone();
@@ -122,7 +123,7 @@ fn JoinForm(data: WaitlistPageData) -> impl IntoView {
                     <FieldNotes name="slot_id" hint=None error=e("slot_id") />
                 </div>
                 <CitizenDetails citizen=d.citizen.clone() visit=d.visit.clone() error=error.clone() email_required=true />
-                <ConsentField given=d.consent.is_some() error=error.clone() />
+                <ConsentField given=d.consent.is_some() text=consent_text.clone() error=error.clone() />
                 <button type="submit" class="button button--primary" data-pending-text=td_string!(locale, booking.submitting)>
                     {td!(locale, waitlist.join_submit)}
                 </button>
