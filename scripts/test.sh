@@ -6,6 +6,7 @@
 # every step regardless, and ends with the line `N passed, M failed`.
 set -uo pipefail
 source "$(dirname "$0")/lib.sh"
+source "$(dirname "$0")/suites.sh"
 
 "$ROOT/scripts/setup.sh" test || die "set-up failed"
 cd "$ROOT"
@@ -63,12 +64,10 @@ cargo leptos build --release --precompress --cargo-locked 2>&1 | tee "$WORK/buil
 if grep -E "generated [0-9]+ warnings?" "$WORK/build.log"; then step_failed "build warnings"; fi
 
 say "Rust tests"
-# In release: the tests reuse most of what the site build just compiled.
-cargo test --release --workspace --locked --no-fail-fast 2>&1 | tee "$WORK/cargo-test.log"
-[ "${PIPESTATUS[0]}" = 0 ] || step_failed "cargo test"
-read -r rp rf < <(awk '/^test result:/ { for (i = 1; i <= NF; i++) { if ($(i+1) ~ /^passed/) p += $i; if ($(i+1) ~ /^failed/) f += $i } } END { print p + 0, f + 0 }' "$WORK/cargo-test.log")
-passed=$((passed + rp)); failed=$((failed + rf))
-say "Rust: $rp passed, $rf failed"
+run_rust_tests "$WORK/cargo-test.log"
+[ "$RUST_OK" = 1 ] || step_failed "cargo test"
+passed=$((passed + RUST_PASSED)); failed=$((failed + RUST_FAILED))
+say "Rust: $RUST_PASSED passed, $RUST_FAILED failed"
 
 say "Sign-in flood: peak memory of a release server (scripts/signin-flood.sh)"
 flood_db=$(printf '%s' "$PG_ADMIN_URL" | sed -E 's#^(postgres(ql)?://[^/]*/)[^?]*#\1tiepdan_flood#')
@@ -81,42 +80,10 @@ else
 fi
 
 say "Browser tests"
-e2e_db_url=$(printf '%s' "$PG_ADMIN_URL" | sed -E 's#^(postgres(ql)?://[^/]*/)[^?]*#\1tiepdan_e2e#')
-pg_create_db "$PG_ADMIN_URL" tiepdan_e2e
-smtp_port=$(free_port)
-mkdir -p "$WORK/mail"
-cargo build --release -p testkit --bin smtp-sink --locked --quiet || step_failed "build smtp-sink"
-target/release/smtp-sink "127.0.0.1:$smtp_port" "$WORK/mail" > "$WORK/smtp.log" 2>&1 &
-PIDS+=($!)
-wait_tcp 127.0.0.1 "$smtp_port" 10 || { step_failed "smtp-sink start"; cat "$WORK/smtp.log" >&2; }
-app_port=$(free_port)
-export_server_env() {
-  export APP_ENV=test DATABASE_URL="$e2e_db_url" SMTP_URL="smtp://127.0.0.1:$smtp_port" \
-    LEPTOS_SITE_ADDR="127.0.0.1:$app_port" LEPTOS_SITE_ROOT=target/site \
-    PUBLIC_URL="http://127.0.0.1:$app_port" OUTBOX_POLL_MS=200 \
-    BOOKING_ATTEMPTS_PER_HOUR=1000 LOOKUP_FAILURES_PER_15_MIN=1000
-}
-(export_server_env; target/release/server seed-demo) || step_failed "seed-demo"
-(export_server_env; exec target/release/server serve) > "$WORK/server.log" 2>&1 &
-PIDS+=($!)
-pw_passed=0; pw_failed=0
-if wait_http "http://127.0.0.1:$app_port/readyz" 60; then
-  (cd end2end && BASE_URL="http://127.0.0.1:$app_port" MAIL_DIR="$WORK/mail" E2E_DATABASE_URL="$e2e_db_url" \
-     PLAYWRIGHT_JSON="$WORK/playwright.json" npx playwright test) || step_failed "playwright"
-  if [ -f "$WORK/playwright.json" ]; then
-    read -r pw_passed pw_failed < <(node -e '
-      const s = require(process.argv[1]).stats;
-      console.log(s.expected + s.flaky, s.unexpected);' "$WORK/playwright.json")
-  else
-    pw_failed=1
-  fi
-else
-  step_failed "server start"
-  tail -n 40 "$WORK/server.log" >&2
-  pw_failed=1
-fi
-passed=$((passed + pw_passed)); failed=$((failed + pw_failed))
-say "Browser: $pw_passed passed, $pw_failed failed"
+run_browser_tests "$PG_ADMIN_URL" "$WORK"
+[ -n "$BROWSER_PROBLEM" ] && step_failed "$BROWSER_PROBLEM"
+passed=$((passed + BROWSER_PASSED)); failed=$((failed + BROWSER_FAILED))
+say "Browser: $BROWSER_PASSED passed, $BROWSER_FAILED failed"
 
 if [ ${#failed_steps[@]} -gt 0 ]; then
   say "Failed steps: ${failed_steps[*]}"

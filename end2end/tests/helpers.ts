@@ -87,7 +87,8 @@ export function todayVN(): string {
 
 /** The appointment's day comes: test set-up only (psql on the test
  * database, `E2E_DATABASE_URL` from `make test`). The booking moves to a
- * slot of its own that began a minute ago, so the desk may check it in;
+ * slot of its own that began a minute ago (at midnight, just after it), so
+ * the desk may check it in today;
  * nothing else of the day changes for the other tests. */
 export function theDayComes(code: string) {
   const db = process.env.E2E_DATABASE_URL;
@@ -97,7 +98,11 @@ export function theDayComes(code: string) {
     WITH b AS (SELECT id, office_id, slot_id FROM bookings WHERE code = :'code'),
     s AS (
       INSERT INTO slots (office_id, starts_at, ends_at, capacity, taken)
-      SELECT office_id, now() - interval '1 minute', now() + interval '29 minutes', 1, 1 FROM b
+      SELECT office_id,
+             -- a minute ago, but never before today's midnight in Vietnam
+             greatest(now() - interval '1 minute',
+                      (now() AT TIME ZONE 'Asia/Ho_Chi_Minh')::date::timestamp AT TIME ZONE 'Asia/Ho_Chi_Minh'),
+             now() + interval '29 minutes', 1, 1 FROM b
       RETURNING id
     ),
     freed AS (UPDATE slots SET taken = taken - 1 WHERE id = (SELECT slot_id FROM b))

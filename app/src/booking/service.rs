@@ -97,6 +97,24 @@ pub(super) async fn find_holder<T>(
     token: &str,
     find: impl AsyncFnOnce(Proof) -> Result<Option<T>, sqlx::Error>,
 ) -> Result<T, AppError> {
+    let (found, attempt) = find_holder_counted(state, locale, code, phone, token, find).await?;
+    attempt.give_back(&state.pool).await?;
+    Ok(found)
+}
+
+/// [`find_holder`], with the look-up's attempt still counted on a match:
+/// the caller gives it back once the rest of the proof holds, or drops it
+/// to count a failure. One attempt, taken once: handing it back and taking
+/// another would let two requests in flight refuse each other without
+/// either being counted.
+pub(super) async fn find_holder_counted<T>(
+    state: &AppState,
+    locale: Locale,
+    code: &str,
+    phone: &str,
+    token: &str,
+    find: impl AsyncFnOnce(Proof) -> Result<Option<T>, sqlx::Error>,
+) -> Result<(T, limits::Claim), AppError> {
     let token = token.trim();
     let proof = if token.is_empty() {
         let mut c = Fields::new(locale);
@@ -124,8 +142,7 @@ pub(super) async fn find_holder<T>(
     let Some(found) = found else {
         return Err(AppError::NotFound);
     };
-    claim.give_back(&state.pool).await?;
-    Ok(found)
+    Ok((found, claim))
 }
 
 pub(super) fn client_key(state: &AppState, action: &str) -> String {

@@ -259,6 +259,7 @@ async fn lookup_needs_code_and_phone_and_cannot_tell_which_was_wrong(pool: PgPoo
 
 #[sqlx::test(migrator = "app::ssr::db::MIGRATOR")]
 async fn failed_lookups_are_throttled_per_client_address(pool: PgPool) {
+    crate::helpers::fresh_limit_window(&pool).await;
     let app = spawn_app_with(pool.clone(), &[("LOOKUP_FAILURES_PER_15_MIN", "3")]).await;
     let office = office(&pool, "gioi-han").await;
     let slot = slot(&pool, office, "3 days", 4).await;
@@ -318,6 +319,7 @@ async fn failed_lookups_are_throttled_per_client_address(pool: PgPool) {
 
 #[sqlx::test(migrator = "app::ssr::db::MIGRATOR")]
 async fn booking_attempts_are_limited_per_address(pool: PgPool) {
+    crate::helpers::fresh_limit_window(&pool).await;
     let app = spawn_app_with(pool.clone(), &[("BOOKING_ATTEMPTS_PER_HOUR", "2")]).await;
     let form = Form::valid(1, &cccd(7)).set("citizen_id", "");
     assert_eq!(book(&app, &form).await.status(), 422);

@@ -38,6 +38,7 @@ fn login(
 async fn a_burst_of_wrong_passwords_gets_five_tries_and_the_members_own_browser_still_signs_in(
     pool: PgPool,
 ) {
+    crate::helpers::fresh_limit_window(&pool).await;
     let app = spawn_app_with(pool.clone(), &[("STAFF_LOGIN_FAILURES_PER_15_MIN", "5")]).await;
     let a = office(&pool, "a").await;
     staff(&pool, "letan@test.vn", "receptionist", &[a]).await;
@@ -120,6 +121,7 @@ async fn a_burst_of_wrong_passwords_gets_five_tries_and_the_members_own_browser_
 
 #[sqlx::test(migrator = "app::ssr::db::MIGRATOR")]
 async fn a_burst_of_wrong_second_factor_codes_and_enrolment_codes_gets_five_tries(pool: PgPool) {
+    crate::helpers::fresh_limit_window(&pool).await;
     let app = spawn_app_with(pool.clone(), &[]).await;
     let a = office(&pool, "a").await;
     staff(&pool, "quantri@test.vn", "admin", &[a]).await;
@@ -195,6 +197,7 @@ async fn a_burst_of_wrong_second_factor_codes_and_enrolment_codes_gets_five_trie
 
 #[sqlx::test(migrator = "app::ssr::db::MIGRATOR")]
 async fn a_burst_of_guessed_password_links_gets_five_tries_and_hashes_nothing(pool: PgPool) {
+    crate::helpers::fresh_limit_window(&pool).await;
     // One hashing turn and no queue: a guessed link that reached the hash
     // would show as a 503.
     let app = spawn_app_with(
@@ -228,6 +231,7 @@ async fn a_burst_of_guessed_password_links_gets_five_tries_and_hashes_nothing(po
 async fn a_burst_of_booking_look_ups_gets_the_limit_and_probing_cccds_is_throttled_too(
     pool: PgPool,
 ) {
+    crate::helpers::fresh_limit_window(&pool).await;
     let app = spawn_app_with(
         pool.clone(),
         &[
@@ -305,6 +309,7 @@ async fn a_burst_of_booking_look_ups_gets_the_limit_and_probing_cccds_is_throttl
 
 #[sqlx::test(migrator = "app::ssr::db::MIGRATOR")]
 async fn a_burst_of_case_look_ups_tries_at_most_the_limit_of_cccd_endings(pool: PgPool) {
+    crate::helpers::fresh_limit_window(&pool).await;
     let app = spawn_app_with(pool.clone(), &[("LOOKUP_FAILURES_PER_15_MIN", "10")]).await;
     let o = office(&pool, "a").await;
     case_with_code(&pool, o, "CASE234567", "complaint").await;
@@ -332,6 +337,7 @@ async fn a_burst_of_case_look_ups_tries_at_most_the_limit_of_cccd_endings(pool: 
 
 #[sqlx::test(migrator = "app::ssr::db::MIGRATOR")]
 async fn an_ipv6_client_has_one_window_for_its_whole_64(pool: PgPool) {
+    crate::helpers::fresh_limit_window(&pool).await;
     let app = spawn_app_with(pool.clone(), &[("LOOKUP_FAILURES_PER_15_MIN", "3")]).await;
     let url = app.url("/api/bookings/lookup");
     for i in 0..3 {

@@ -297,6 +297,7 @@ async fn every_step_the_machine_refuses_is_a_409_that_changes_nothing(pool: PgPo
 async fn a_wrong_code_and_a_wrong_second_factor_read_the_same_and_misses_are_throttled(
     pool: PgPool,
 ) {
+    crate::helpers::fresh_limit_window(&pool).await;
     let app = spawn_app_with(pool.clone(), &[("LOOKUP_FAILURES_PER_15_MIN", "3")]).await;
     let a = office(&pool, "a").await;
     case_with_code(&pool, a, "K7MXQ2PR9T", "complaint").await;

@@ -3,7 +3,7 @@
 //! and a case opened from the reception is received on that day.
 
 use crate::helpers::booking::{book, cccd, office, slot, Form};
-use crate::helpers::staff::{sign_in, staff, the_day_comes};
+use crate::helpers::staff::{sign_in, staff, the_day_comes, time_left_today};
 use crate::helpers::{post_as, spawn_app, TestApp};
 use serde_json::Value;
 use sqlx::PgPool;
@@ -85,6 +85,7 @@ async fn a_no_show_waits_for_the_appointment_to_begin(pool: PgPool) {
     let s = slot(&pool, a, "3 days", 4).await;
     let code = confirmed(&app, &desk, s, 1).await;
     // Later today.
+    time_left_today(&pool, 60.0).await;
     sqlx::query("UPDATE slots SET starts_at = now() + interval '30 seconds', ends_at = now() + interval '30 minutes' WHERE id = $1")
         .bind(s)
         .execute(&pool)

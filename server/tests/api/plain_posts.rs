@@ -5,7 +5,7 @@
 //! the page that shows what was made. The booking form's own no-JS posts are
 //! in `booking.rs` (`a_plain_form_post_…`, `a_refused_plain_form_…`).
 
-use crate::helpers::booking::office;
+use crate::helpers::booking::{office, running_slot};
 use crate::helpers::staff::{sign_in, staff};
 use crate::helpers::{spawn_app, TestResponse};
 use sqlx::PgPool;
@@ -28,17 +28,7 @@ async fn count(pool: &PgPool, table: &str) -> i64 {
 async fn the_walk_in_form_without_javascript(pool: PgPool) {
     let app = spawn_app(pool.clone()).await;
     let a = office(&pool, "a").await;
-    let starts_at: String = sqlx::query_scalar(
-        r#"
-        INSERT INTO slots (office_id, starts_at, ends_at, capacity)
-        VALUES ($1, date_trunc('minute', now()) - interval '5 minutes', date_trunc('minute', now()) + interval '25 minutes', 2)
-        RETURNING to_char(starts_at AT TIME ZONE 'Asia/Ho_Chi_Minh', 'YYYY-MM-DD"T"HH24:MI:SS"+07:00"')
-        "#,
-    )
-    .bind(a)
-    .fetch_one(&pool)
-    .await
-    .unwrap();
+    let (_, starts_at) = running_slot(&pool, a, 2).await;
     staff(&pool, "letan@test.vn", "receptionist", &[a]).await;
     let desk = sign_in(&app, "letan@test.vn").await;
     let cookie = [("cookie", desk.as_str())];

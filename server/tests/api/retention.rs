@@ -27,6 +27,9 @@ async fn booking_aged(
     let r = book(app, &Form::valid(future, &cccd(n))).await;
     assert_eq!(r.status(), 200, "{}", r.text());
     let code = r.json::<Value>()["code"].as_str().unwrap().to_owned();
+    // Its e-mail goes out first: sending mints the link it carries, which
+    // expires with the slot, and the slot is about to move.
+    mail_settled(pool).await;
     if days_ago > 0 {
         // A slot of its own `days_ago` days back (minutes apart, so slots
         // never collide), holding this one booking.
@@ -133,6 +136,28 @@ async fn waiting_entry(
     .execute(pool)
     .await
     .unwrap();
+}
+
+/// Waits until the outbox has sent everything due (the row queued for a
+/// year from now stays).
+async fn mail_settled(pool: &PgPool) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    loop {
+        let due: i64 = sqlx::query_scalar(
+            "SELECT count(*) FROM outbox WHERE state = 'queued' AND next_attempt_at < now() + interval '1 day'",
+        )
+        .fetch_one(pool)
+        .await
+        .unwrap();
+        if due == 0 {
+            return;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "{due} e-mails still due"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
 }
 
 async fn report(app: &TestApp, officer: &str) -> Value {

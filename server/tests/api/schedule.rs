@@ -32,10 +32,15 @@ fn today_vn() -> NaiveDate {
         .date_naive()
 }
 
-/// The first `weekday` at least 3 days from today.
-fn next(weekday: Weekday) -> NaiveDate {
+/// The first `weekday` at least 3 days from today that is no public
+/// holiday (a Monday in Tết week has no slots, whatever the test expects).
+async fn next(pool: &PgPool, weekday: Weekday) -> NaiveDate {
+    let holidays: Vec<NaiveDate> = sqlx::query_scalar("SELECT day FROM public_holidays")
+        .fetch_all(pool)
+        .await
+        .unwrap();
     let mut day = today_vn() + Duration::days(3);
-    while day.weekday() != weekday {
+    while day.weekday() != weekday || holidays.contains(&day) {
         day += Duration::days(1);
     }
     day
@@ -59,14 +64,16 @@ async fn weekly_hours_become_slots_and_a_second_run_changes_nothing(pool: PgPool
     let office = office(&pool).await;
     let first = generate(&pool).await.unwrap();
     assert!(first.upserted > 0);
-    let monday = next(Weekday::Mon);
+    let monday = next(&pool, Weekday::Mon).await;
     let times: Vec<String> = slots_on(&pool, office, monday)
         .await
         .into_iter()
         .map(|s| s.0)
         .collect();
     assert_eq!(times, ["08:00", "08:30", "09:00", "09:30"]);
-    assert!(slots_on(&pool, office, next(Weekday::Sun)).await.is_empty());
+    assert!(slots_on(&pool, office, next(&pool, Weekday::Sun).await)
+        .await
+        .is_empty());
     // Nothing beyond the 30-day horizon.
     let beyond: i64 = sqlx::query_scalar(
         "SELECT count(*) FROM slots WHERE starts_at >= ((now() AT TIME ZONE 'Asia/Ho_Chi_Minh')::date + 31)::timestamp AT TIME ZONE 'Asia/Ho_Chi_Minh'",
@@ -84,9 +91,9 @@ async fn weekly_hours_become_slots_and_a_second_run_changes_nothing(pool: PgPool
 async fn closures_holidays_and_special_hours_are_followed(pool: PgPool) {
     let app = spawn_app(pool.clone()).await;
     let office = office(&pool).await;
-    let tuesday = next(Weekday::Tue);
-    let wednesday = next(Weekday::Wed);
-    let saturday = next(Weekday::Sat);
+    let tuesday = next(&pool, Weekday::Tue).await;
+    let wednesday = next(&pool, Weekday::Wed).await;
+    let saturday = next(&pool, Weekday::Sat).await;
     sqlx::query("INSERT INTO office_closures (office_id, day, reason) VALUES ($1, $2, 'Tập huấn')")
         .bind(office)
         .bind(tuesday)
@@ -157,7 +164,7 @@ async fn the_demo_holidays_close_tet(pool: PgPool) {
 async fn a_booked_slot_is_withdrawn_not_dropped_and_keeps_its_places(pool: PgPool) {
     let office = office(&pool).await;
     generate(&pool).await.unwrap();
-    let monday = next(Weekday::Mon);
+    let monday = next(&pool, Weekday::Mon).await;
     let slot: i64 = sqlx::query_scalar(
         "SELECT id FROM slots WHERE office_id = $1 AND (starts_at AT TIME ZONE 'Asia/Ho_Chi_Minh')::date = $2 ORDER BY starts_at LIMIT 1",
     )
@@ -188,7 +195,7 @@ async fn a_booked_slot_is_withdrawn_not_dropped_and_keeps_its_places(pool: PgPoo
         .await
         .unwrap();
     generate(&pool).await.unwrap();
-    let tuesday_caps: Vec<i16> = slots_on(&pool, office, next(Weekday::Tue))
+    let tuesday_caps: Vec<i16> = slots_on(&pool, office, next(&pool, Weekday::Tue).await)
         .await
         .into_iter()
         .map(|s| s.1)

@@ -29,27 +29,32 @@ async fn open_office(pool: &PgPool, slug: &str, places: i16) -> Uuid {
     id
 }
 
-/// The slots `days` ahead: (id, starts_at as RFC 3339), and that date.
+/// The slots of the first day at least `days` ahead that has any (a public
+/// holiday has none): (id, starts_at as RFC 3339), and that date.
 async fn day_slots(pool: &PgPool, office: Uuid, days: i32) -> (Vec<(i64, String)>, String) {
+    let date: String = sqlx::query_scalar(
+        "SELECT min((starts_at AT TIME ZONE 'Asia/Ho_Chi_Minh')::date)::text FROM slots
+         WHERE office_id = $1
+           AND (starts_at AT TIME ZONE 'Asia/Ho_Chi_Minh')::date >= (now() AT TIME ZONE 'Asia/Ho_Chi_Minh')::date + $2",
+    )
+    .bind(office)
+    .bind(days)
+    .fetch_one(pool)
+    .await
+    .unwrap();
     let slots: Vec<(i64, String)> = sqlx::query_as(
         r#"
         SELECT id, to_char(starts_at AT TIME ZONE 'Asia/Ho_Chi_Minh', 'YYYY-MM-DD"T"HH24:MI:SS"+07:00"')
         FROM slots
-        WHERE office_id = $1 AND (starts_at AT TIME ZONE 'Asia/Ho_Chi_Minh')::date = (now() AT TIME ZONE 'Asia/Ho_Chi_Minh')::date + $2
+        WHERE office_id = $1 AND (starts_at AT TIME ZONE 'Asia/Ho_Chi_Minh')::date = $2::date
         ORDER BY starts_at
         "#,
     )
     .bind(office)
-    .bind(days)
+    .bind(&date)
     .fetch_all(pool)
     .await
     .unwrap();
-    let date: String =
-        sqlx::query_scalar("SELECT ((now() AT TIME ZONE 'Asia/Ho_Chi_Minh')::date + $1)::text")
-            .bind(days)
-            .fetch_one(pool)
-            .await
-            .unwrap();
     (slots, date)
 }
 

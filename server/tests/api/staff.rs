@@ -100,6 +100,7 @@ async fn a_session_ends_after_its_absolute_lifetime(pool: PgPool) {
 
 #[sqlx::test(migrator = "app::ssr::db::MIGRATOR")]
 async fn unknown_email_and_wrong_password_read_the_same_and_failures_are_throttled(pool: PgPool) {
+    crate::helpers::fresh_limit_window(&pool).await;
     let app = spawn_app(pool.clone()).await;
     let a = office(&pool, "a").await;
     staff(&pool, "letan@test.vn", "receptionist", &[a]).await;
@@ -171,6 +172,7 @@ async fn unknown_email_and_wrong_password_read_the_same_and_failures_are_throttl
 
 #[sqlx::test(migrator = "app::ssr::db::MIGRATOR")]
 async fn failures_for_one_account_lock_that_account_from_any_address(pool: PgPool) {
+    crate::helpers::fresh_limit_window(&pool).await;
     // Each request comes "through the proxy" from another client address.
     let app = spawn_app(pool.clone()).await;
     let a = office(&pool, "a").await;

@@ -112,6 +112,7 @@ async fn an_admin_enrolls_at_first_sign_in_and_then_needs_a_code(pool: PgPool) {
 
 #[sqlx::test(migrator = "app::ssr::db::MIGRATOR")]
 async fn wrong_codes_are_throttled_and_other_roles_need_no_code(pool: PgPool) {
+    crate::helpers::fresh_limit_window(&pool).await;
     let app = spawn_app(pool.clone()).await;
     let a = office(&pool, "a").await;
     staff(&pool, "quantri@test.vn", "admin", &[a]).await;

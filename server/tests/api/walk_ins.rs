@@ -1,7 +1,7 @@
 //! Walk-ins: a place taken now and checked in at once, never past a slot's
 //! capacity, and outside the slots only where the office allows it.
 
-use crate::helpers::booking::{office, slot, taken};
+use crate::helpers::booking::{office, running_slot, slot, taken};
 use crate::helpers::staff::{audit_actions, sign_in, staff};
 use crate::helpers::{get_as, post_as, spawn_app};
 use serde_json::Value;
@@ -12,17 +12,7 @@ async fn a_walk_in_takes_a_place_now_and_is_checked_in(pool: PgPool) {
     let app = spawn_app(pool.clone()).await;
     let a = office(&pool, "a").await;
     // A slot that started five minutes ago, with one place.
-    let (now_slot, starts_at): (i64, String) = sqlx::query_as(
-        r#"
-        INSERT INTO slots (office_id, starts_at, ends_at, capacity)
-        VALUES ($1, date_trunc('minute', now()) - interval '5 minutes', date_trunc('minute', now()) + interval '25 minutes', 1)
-        RETURNING id, to_char(starts_at AT TIME ZONE 'Asia/Ho_Chi_Minh', 'YYYY-MM-DD"T"HH24:MI:SS"+07:00"')
-        "#,
-    )
-    .bind(a)
-    .fetch_one(&pool)
-    .await
-    .unwrap();
+    let (now_slot, starts_at) = running_slot(&pool, a, 1).await;
     staff(&pool, "letan@test.vn", "receptionist", &[a]).await;
     let desk = sign_in(&app, "letan@test.vn").await;
 

@@ -7,7 +7,7 @@ use super::{
     Withdrawal,
 };
 use crate::booking::manage::authenticate;
-use crate::booking::service::{client_key, find_holder, Proof, HOUR};
+use crate::booking::service::{client_key, find_holder_counted, Proof, HOUR};
 use crate::booking::{validate, BookingCode, BookingStatus};
 use crate::error::{AppError, Fields, ValidationCode};
 use crate::i18n::Locale;
@@ -85,7 +85,7 @@ pub async fn download(
     };
     c.finish()?;
 
-    let holder = find_holder(
+    let (holder, attempt) = find_holder_counted(
         &state,
         locale,
         &code,
@@ -102,22 +102,17 @@ pub async fn download(
     if !holder.private_link {
         match typed.as_deref() {
             None => {
+                attempt.give_back(&state.pool).await?;
                 return Err(AppError::invalid(
                     "citizen_id",
                     ValidationCode::Required,
                     locale,
-                ))
+                ));
             }
-            // A look-up's link with the wrong CCCD: a failed look-up, counted
-            // like any other, so the CCCD cannot be guessed behind a link.
+            // A look-up's link with the wrong CCCD: a failed look-up, its
+            // attempt left counted like any other miss's, so the CCCD
+            // cannot be guessed behind a link.
             Some(cccd) if cccd != holder.citizen_id => {
-                limits::hit(
-                    &state.pool,
-                    &client_key(&state, "lookup"),
-                    limits::QUARTER_HOUR,
-                    state.settings.lookup_failures_per_15_min,
-                )
-                .await?;
                 return Err(AppError::invalid(
                     "citizen_id",
                     ValidationCode::CitizenIdMismatch,
@@ -127,6 +122,7 @@ pub async fn download(
             Some(_) => {}
         }
     }
+    attempt.give_back(&state.pool).await?;
     let data = export(&state, holder.id, locale).await?;
     attach(&data.code);
     Ok(data)

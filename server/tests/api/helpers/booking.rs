@@ -17,15 +17,51 @@ pub(crate) async fn office(pool: &PgPool, slug: &str) -> Uuid {
     .unwrap()
 }
 
-/// A slot starting `from_now` (a PostgreSQL interval) with `capacity` places.
+/// A slot `from_now` ahead (a PostgreSQL interval) with `capacity` places.
+///
+/// A day or more counts from 09:00 today in Vietnam, not from the moment
+/// the test runs: `"3 days"` is 09:00 on the Vietnam date three days on and
+/// `"3 days 2 hours"` 11:00 that day, whatever the hour, so slots meant for
+/// one day stay on one day at 23:30 too. Less than a day counts from now
+/// (`"1 hour"`, `"-5 minutes"`): those tests are about the minutes around
+/// the present.
 pub(crate) async fn slot(pool: &PgPool, office: Uuid, from_now: &str, capacity: i16) -> i64 {
     sqlx::query_scalar(
-        "INSERT INTO slots (office_id, starts_at, ends_at, capacity)
-         VALUES ($1, date_trunc('minute', now() + $2::interval), date_trunc('minute', now() + $2::interval) + interval '30 minutes', $3)
+        "WITH at AS (
+             SELECT CASE WHEN ($2::interval >= interval '1 day' OR $2::interval <= interval '-1 day') THEN
+                        (((now() AT TIME ZONE 'Asia/Ho_Chi_Minh')::date + time '09:00') AT TIME ZONE 'Asia/Ho_Chi_Minh') + $2::interval
+                    ELSE date_trunc('minute', now() + $2::interval) END AS starts_at
+         )
+         INSERT INTO slots (office_id, starts_at, ends_at, capacity)
+         SELECT $1, starts_at, starts_at + interval '30 minutes', $3 FROM at
          RETURNING id",
     )
     .bind(office)
     .bind(from_now)
+    .bind(capacity)
+    .fetch_one(pool)
+    .await
+    .unwrap()
+}
+
+/// The start of today in Vietnam, as SQL: moments "a few minutes ago"
+/// are clamped to it, so that just after midnight they stay today.
+pub(crate) const TODAY_VN_START: &str =
+    "((now() AT TIME ZONE 'Asia/Ho_Chi_Minh')::date::timestamp AT TIME ZONE 'Asia/Ho_Chi_Minh')";
+
+/// A slot running now, today in Vietnam: it began up to five minutes ago
+/// (at midnight, just after it) and ends in 25 minutes. Returns its id and
+/// its start as the desk's forms send it (RFC 3339, Vietnam time).
+pub(crate) async fn running_slot(pool: &PgPool, office: Uuid, capacity: i16) -> (i64, String) {
+    sqlx::query_as(&format!(
+        r#"
+        INSERT INTO slots (office_id, starts_at, ends_at, capacity)
+        VALUES ($1, greatest(date_trunc('minute', now()) - interval '5 minutes', {TODAY_VN_START}),
+                date_trunc('minute', now()) + interval '25 minutes', $2)
+        RETURNING id, to_char(starts_at AT TIME ZONE 'Asia/Ho_Chi_Minh', 'YYYY-MM-DD"T"HH24:MI:SS"+07:00"')
+        "#
+    ))
+    .bind(office)
     .bind(capacity)
     .fetch_one(pool)
     .await

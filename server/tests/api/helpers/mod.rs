@@ -367,3 +367,22 @@ impl TestApp {
         }
     }
 }
+
+/// Waits for a fresh rate-limit window when the current one ends within a
+/// minute. The limits count in fixed windows of a quarter of an hour or an
+/// hour (`app::ssr::limits`), both ending on a quarter-hour: a test that
+/// counts attempts up to a limit counts them all in one window, whatever the
+/// minute it starts at.
+pub async fn fresh_limit_window(pool: &PgPool) {
+    let window = f64::from(app::ssr::limits::QUARTER_HOUR);
+    let left: f64 = sqlx::query_scalar(
+        "SELECT $1 - mod(extract(epoch FROM now())::numeric, $1::numeric)::float8",
+    )
+    .bind(window)
+    .fetch_one(pool)
+    .await
+    .unwrap();
+    if left < 60.0 {
+        tokio::time::sleep(std::time::Duration::from_secs_f64(left + 0.5)).await;
+    }
+}

@@ -1,7 +1,7 @@
 //! Staff members made for tests, signed in (administrators with their
 //! second factor), and what the desk tests read back.
 
-use super::booking::{book, cccd, Form};
+use super::booking::{book, cccd, Form, TODAY_VN_START};
 use super::{get_as, post_as, TestApp, TestResponse};
 use serde_json::Value;
 use sqlx::PgPool;
@@ -59,16 +59,32 @@ pub(crate) async fn sign_in(app: &TestApp, email: &str) -> String {
 }
 
 /// Time passes until the appointment of booking `code` has begun (today,
-/// Vietnam time): its slot now starts a minute ago.
+/// Vietnam time): its slot now starts a minute ago (just after midnight, at
+/// midnight).
 pub(crate) async fn the_day_comes(pool: &PgPool, code: &str) {
-    sqlx::query(
-        "UPDATE slots SET starts_at = now() - interval '1 minute', ends_at = now() + interval '29 minutes'
+    sqlx::query(&format!(
+        "UPDATE slots SET starts_at = greatest(now() - interval '1 minute', {TODAY_VN_START}),
+                          ends_at = now() + interval '29 minutes'
          WHERE id = (SELECT slot_id FROM bookings WHERE code = $1)",
-    )
+    ))
     .bind(code)
     .execute(pool)
     .await
     .unwrap();
+}
+
+/// Waits out the last `margin` seconds of the Vietnam day, for a test that
+/// needs a moment later today: at most `margin` seconds, once a day.
+pub(crate) async fn time_left_today(pool: &PgPool, margin: f64) {
+    let left: f64 = sqlx::query_scalar(&format!(
+        "SELECT extract(epoch FROM {TODAY_VN_START} + interval '1 day' - now())::float8"
+    ))
+    .fetch_one(pool)
+    .await
+    .unwrap();
+    if left < margin {
+        tokio::time::sleep(std::time::Duration::from_secs_f64(left + 1.0)).await;
+    }
 }
 
 pub(crate) async fn slot_date(pool: &PgPool, slot: i64) -> String {
