@@ -19,6 +19,10 @@ export default defineConfig({
     trace: "retain-on-failure",
     launchOptions: {
       executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+      // `make test-clock` preloads libfaketime into the tests; Chromium
+      // hangs on a navigation under it, and no page script reads the clock
+      // (the server renders every date), so the browser keeps the real one.
+      env: { ...process.env, LD_PRELOAD: "" },
       args: [
         "--headless",
         "--no-sandbox",

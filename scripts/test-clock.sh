@@ -10,10 +10,12 @@
 #   monday-0655    06:55 on a Monday: before the offices open
 # Each is the next such instant after now (the consent texts and the holiday
 # list start in the present, so the clock only moves forward). Every process
-# of a run — PostgreSQL, the test binaries, the server, Playwright and
-# Chromium — has libfaketime (Debian's `faketime`) preloaded with the same
-# offset, so they agree with each other and the clock keeps running from the
-# instant. Monotonic clocks are left alone: timeouts stay real.
+# under test — PostgreSQL, the test binaries, the server and Playwright — has
+# libfaketime (Debian's `faketime`) preloaded with the same offset, so they
+# agree with each other and the clock keeps running from the instant.
+# Monotonic clocks are left alone: timeouts stay real. Chromium hangs on a
+# navigation under libfaketime, so Playwright starts it without (its config);
+# no page script reads the clock, the server renders every date.
 #
 #   make test-clock                     all five instants
 #   CLOCK_AT="dec31-2330" make test-clock   some of them
