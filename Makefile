@@ -1,7 +1,7 @@
 # The two commands a newcomer needs: `make run` and `make test`.
 # Everything else here is for day-to-day development.
 
-.PHONY: run test test-clock size bench flood lighthouse lighthouse-slow db-stop db-wipe prepare
+.PHONY: run test check test-clock size bench flood lighthouse lighthouse-slow db-stop db-wipe prepare
 
 ## Set up and serve the app with demo data at http://127.0.0.1:3000
 run:
@@ -10,6 +10,10 @@ run:
 ## Set up and run every check and test (what CI runs)
 test:
 	@scripts/test.sh
+
+## The inner loop: formatting, lints and the Rust tests whose names hold T (make check T=booking), unoptimised; no release site, no browser
+check:
+	@T="$(T)" scripts/check.sh
 
 ## The Rust and browser tests with the whole stack's clock moved to 23:30, 00:30, a Saturday, 31 December and 06:55 (CLOCK_AT=..., CLOCK_SUITES=rust|browser)
 test-clock:

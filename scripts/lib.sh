@@ -137,3 +137,36 @@ export_leptos_env() {
     LEPTOS_SITE_ADDR=127.0.0.1:3000 LEPTOS_RELOAD_PORT=3001 LEPTOS_LIB_DIR=app LEPTOS_BIN_DIR=server \
     LEPTOS_JS_MINIFY=true LEPTOS_HASH_FILES=true LEPTOS_HASH_FILE_NAME=hash.txt
 }
+
+# Timed steps. `step NAME` ends the step before it (printing how long it
+# took) and starts NAME; `steps_report` ends the last one and prints a table
+# of every step's duration and the total since lib.sh was sourced.
+STEPS_T0=$SECONDS
+STEP_NAMES=()
+STEP_SECS=()
+STEP_NAME=""
+STEP_T0=0
+duration() { printf '%dm %02ds' $(($1 / 60)) $(($1 % 60)); }
+step_end() {
+  [ -n "$STEP_NAME" ] || return 0
+  local secs=$((SECONDS - STEP_T0))
+  STEP_NAMES+=("$STEP_NAME")
+  STEP_SECS+=("$secs")
+  say "$STEP_NAME: $(duration "$secs")"
+  STEP_NAME=""
+}
+step() {
+  step_end
+  STEP_NAME=$1
+  STEP_T0=$SECONDS
+  say "$1"
+}
+steps_report() {
+  step_end
+  local i
+  say "Time per step"
+  for i in "${!STEP_NAMES[@]}"; do
+    printf '%9s  %s\n' "$(duration "${STEP_SECS[$i]}")" "${STEP_NAMES[$i]}"
+  done
+  printf '%9s  %s\n' "$(duration $((SECONDS - STEPS_T0)))" "total"
+}

@@ -17,16 +17,38 @@ with_clock() {
   fi
 }
 
-# run_rust_tests LOG [FILTER]: every Rust test of the workspace (or those
-# whose names hold FILTER) in release: they reuse most of what the site build
-# compiled. Sets RUST_PASSED, RUST_FAILED and RUST_OK (the command's own
-# verdict).
+# run_rust_tests LOG [FILTER...]: every Rust test of the workspace (or those
+# whose names hold one of the FILTERs), built with RUST_TEST_PROFILE (release
+# by default: the tests reuse what the site build compiled). With cargo-nextest
+# installed they run through it (one process per test, as many at once as
+# .config/nextest.toml says; its summary ends the log), then the doc tests
+# through cargo test, which nextest does not run; without it, all through
+# cargo test. Sets RUST_PASSED, RUST_FAILED, RUST_FAILED_NAMES (one per line)
+# and RUST_OK (the commands' own verdict).
 run_rust_tests() {
-  local log=$1
+  local log=$1 profile=${RUST_TEST_PROFILE:-release} ok=1
   shift
-  cargo test --release --workspace --locked --no-fail-fast -- "$@" 2>&1 | tee "$log"
-  if [ "${PIPESTATUS[0]}" = 0 ]; then RUST_OK=1; else RUST_OK=0; fi
-  read -r RUST_PASSED RUST_FAILED < <(awk '/^test result:/ { for (i = 1; i <= NF; i++) { if ($(i+1) ~ /^passed/) p += $i; if ($(i+1) ~ /^failed/) f += $i } } END { print p + 0, f + 0 }' "$log")
+  : > "$log"
+  if command -v cargo-nextest >/dev/null; then
+    cargo nextest run --cargo-profile "$profile" --workspace --locked --no-fail-fast "$@" 2>&1 | tee -a "$log"
+    [ "${PIPESTATUS[0]}" = 0 ] || ok=0
+    # Doc tests hold no filter: a name filter means "only these tests".
+    if [ $# = 0 ]; then
+      cargo test --profile "$profile" --workspace --locked --doc 2>&1 | tee -a "$log"
+      [ "${PIPESTATUS[0]}" = 0 ] || ok=0
+    fi
+  else
+    cargo test --profile "$profile" --workspace --locked --no-fail-fast -- "$@" 2>&1 | tee -a "$log"
+    [ "${PIPESTATUS[0]}" = 0 ] || ok=0
+  fi
+  RUST_OK=$ok
+  # cargo test: "test result: ok. 12 passed; 0 failed; …" per binary.
+  # nextest: "Summary [ 130.2s] 223 tests run: 221 passed, 2 failed, 0 skipped".
+  read -r RUST_PASSED RUST_FAILED < <(awk '
+    /^test result:/ { for (i = 1; i <= NF; i++) { if ($(i+1) ~ /^passed/) p += $i; if ($(i+1) ~ /^failed/) f += $i } }
+    /^ *Summary \[.*tests? run:/ { for (i = 1; i <= NF; i++) { if ($(i+1) ~ /^tests?$/ && $(i+2) ~ /^run:/) n = $i; if ($(i+1) ~ /^passed/) q = $i }; p += q; f += n - q }
+    END { print p + 0, f + 0 }' "$log")
+  RUST_FAILED_NAMES=$(sed -nE 's/^test (.*) \.\.\. FAILED$/\1/p; s/^ *(FAIL|TIMEOUT|SIGSEGV|SIGABRT|ABORT) \[ *[0-9.]+s\] (.*)$/\2/p' "$log" | sort -u)
 }
 
 # run_browser_tests ADMIN_URL WORK: a database with the demo data, an SMTP

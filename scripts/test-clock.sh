@@ -124,7 +124,7 @@ for instant in $INSTANTS; do
     passed=$((passed + RUST_PASSED)); failed=$((failed + RUST_FAILED))
     [ "$RUST_OK" = 1 ] || [ "$RUST_FAILED" != 0 ] || failed=$((failed + 1))
     line="$line Rust $RUST_PASSED passed, $RUST_FAILED failed;"
-    names=$(grep -E '^test .* \.\.\. FAILED$' "$run/cargo-test.log" | sed -E 's/^test (.*) \.\.\. FAILED$/  failed: \1/')
+    names=$(printf '%s\n' "$RUST_FAILED_NAMES" | sed -E '/^$/d; s/^/  failed: /')
     [ -z "$names" ] || line="$line"$'\n'"$names"$'\n'
   fi
   if [[ " $SUITES " == *" browser "* ]]; then
