@@ -1,3 +1,4 @@
+import { availableParallelism } from "node:os";
 import { defineConfig, devices } from "@playwright/test";
 
 // The server under test is started by `make test` (scripts/test.sh), which
@@ -10,7 +11,10 @@ export default defineConfig({
   timeout: 30_000,
   expect: { timeout: 10_000 },
   fullyParallel: true,
-  workers: 2,
+  // One worker per core: the browser suite is CPU-bound (Chromium, axe and
+  // the server share the machine). On 2 cores, 4 workers took as long as 2
+  // (2.8 min against 2.9) and pushed two axe checks past their timeout.
+  workers: Math.max(1, availableParallelism()),
   forbidOnly: !!process.env.CI,
   retries: 0,
   reporter: [["list"], ["json", { outputFile: process.env.PLAYWRIGHT_JSON ?? "test-results/results.json" }]],

@@ -38,7 +38,8 @@ run_rust_tests() {
       [ "${PIPESTATUS[0]}" = 0 ] || ok=0
     fi
   else
-    cargo test --profile "$profile" --workspace --locked --no-fail-fast -- "$@" 2>&1 | tee -a "$log"
+    # As many at once as nextest runs (.config/nextest.toml): they mostly wait.
+    cargo test --profile "$profile" --workspace --locked --no-fail-fast -- --test-threads 8 "$@" 2>&1 | tee -a "$log"
     [ "${PIPESTATUS[0]}" = 0 ] || ok=0
   fi
   RUST_OK=$ok
