@@ -51,6 +51,19 @@ export function uniqueCitizenId(): string {
   return "001" + String(Math.floor(Math.random() * 1e9)).padStart(9, "0");
 }
 
+/**
+ * Waits for a fresh rate-limit window when the current one ends within a
+ * minute. The limits count in fixed quarter-hour windows (app/src/ssr/limits.rs):
+ * a test that counts attempts up to a limit must count them all in one
+ * window, whatever the minute it starts at. (Under `make test-clock` this
+ * process's clock is moved with the server's.)
+ */
+export async function freshLimitWindow() {
+  const window = 15 * 60 * 1000;
+  const left = window - (Date.now() % window);
+  if (left < 60_000) await new Promise((resolve) => setTimeout(resolve, left + 500));
+}
+
 /** The loader marks each island once it is live (app/src/islands.js). */
 export async function waitForFormGuard(page: Page) {
   await expect(page.locator('leptos-island[data-hydrated="true"] .form-guard').first()).toBeAttached();

@@ -45,13 +45,18 @@ test.describe("without JavaScript", () => {
 test("the booking page hydrates without errors and loads its assets compressed", async ({ page }) => {
   const problems = watchForErrors(page);
   const encodings = new Map<string, string>();
-  page.on("response", async (res) => {
-    if (/\.(wasm|js|css)$/.test(new URL(res.url()).pathname)) {
-      encodings.set(new URL(res.url()).pathname, (await res.allHeaders())["content-encoding"] ?? "none");
+  // Reading a response's headers is asynchronous: the checks below wait for
+  // every read, or on a busy machine the bundle's entry is not in yet.
+  const reads: Promise<void>[] = [];
+  page.on("response", (res) => {
+    const path = new URL(res.url()).pathname;
+    if (/\.(wasm|js|css)$/.test(path)) {
+      reads.push(res.allHeaders().then((headers) => void encodings.set(path, headers["content-encoding"] ?? "none")));
     }
   });
   await page.goto("/book/tw-ha-noi");
   await waitForFormGuard(page);
+  await Promise.all(reads);
   expect(problems).toEqual([]);
   const wasm = [...encodings].find(([path]) => path.endsWith(".wasm"));
   expect(wasm, "the WebAssembly bundle was downloaded").toBeTruthy();

@@ -78,7 +78,7 @@ pub struct TcpProxy {
 impl TcpProxy {
     /// Starts forwarding from a free local port to `target`.
     pub fn start(target: Target) -> io::Result<Self> {
-        let listener = TcpListener::bind("127.0.0.1:0")?;
+        let listener = bind_below_ephemeral()?;
         let addr = listener.local_addr()?;
         let shared = Arc::new(Shared {
             target,
@@ -114,6 +114,27 @@ impl TcpProxy {
         let listener = TcpListener::bind(self.addr)?;
         accept_while_open(listener, self.shared.clone())
     }
+}
+
+/// Binds a free port below the kernel's ephemeral range (32768 and up on
+/// Linux). `restore` binds the same port again after a cut: a port from the
+/// ephemeral range could meanwhile be taken by any outgoing connection on the
+/// machine (with the tests running 8 at once, one was: "Address already in
+/// use"), while below it only another listener choosing a port by number
+/// could take it.
+fn bind_below_ephemeral() -> io::Result<TcpListener> {
+    use std::hash::{BuildHasher, Hasher};
+    let mut last = io::Error::other("no port tried");
+    for _ in 0..100 {
+        let mut hasher = std::collections::hash_map::RandomState::new().build_hasher();
+        hasher.write_u32(std::process::id());
+        let port = 20_000 + (hasher.finish() % 12_000) as u16;
+        match TcpListener::bind(("127.0.0.1", port)) {
+            Ok(listener) => return Ok(listener),
+            Err(e) => last = e,
+        }
+    }
+    Err(last)
 }
 
 /// Accepts and forwards on a thread of its own until the proxy is cut.
