@@ -30,6 +30,7 @@ cleanup() {
 trap cleanup EXIT
 
 "$ROOT/scripts/setup.sh" || die "set-up failed"
+use_build_cache
 say "Building the release site and the load generator"
 cargo leptos build --release --precompress --cargo-locked >"$WORK/build.log" 2>&1 \
   || { tail -n 30 "$WORK/build.log"; die "build failed"; }

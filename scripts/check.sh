@@ -16,6 +16,7 @@ step "Set-up (scripts/setup.sh)"
 cd "$ROOT"
 export SQLX_OFFLINE=true
 export_leptos_env
+use_build_cache
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/tiepdan-check.XXXXXX")
 chmod 755 "$WORK" # the postgres user must reach the cluster inside
@@ -52,6 +53,7 @@ if [ "$RUST_PASSED" = 0 ] && [ "$RUST_FAILED" = 0 ]; then
 fi
 
 steps_report
+build_cache_report
 failed=$RUST_FAILED
 if [ ${#failed_steps[@]} -gt 0 ]; then
   say "Failed steps: ${failed_steps[*]}"

@@ -138,6 +138,28 @@ export_leptos_env() {
     LEPTOS_JS_MINIFY=true LEPTOS_HASH_FILES=true LEPTOS_HASH_FILE_NAME=hash.txt
 }
 
+# Builds through sccache when it is installed (Debian: sccache) and
+# RUSTC_WRAPPER is not already set: scripts/rustc-wrapper hands it the crates
+# from crates.io, whose compiled forms then outlive a clone, a `cargo clean`
+# and a change of profile, and compiles this workspace's crates itself.
+# TIEPDAN_BUILD_CACHE=off builds without it, as on a machine that lacks it.
+use_build_cache() {
+  [ -z "${RUSTC_WRAPPER:-}" ] || return 0
+  [ "${TIEPDAN_BUILD_CACHE:-on}" != off ] || return 0
+  command -v sccache >/dev/null 2>&1 || return 0
+  export RUSTC_WRAPPER="$ROOT/scripts/rustc-wrapper"
+}
+
+# One line on what the build cache gave, for the end of make test.
+build_cache_report() {
+  [ "${RUSTC_WRAPPER:-}" = "$ROOT/scripts/rustc-wrapper" ] || { say "Build cache: none (sccache not installed or TIEPDAN_BUILD_CACHE=off)"; return 0; }
+  local stats hits misses
+  stats=$(sccache --show-stats 2>/dev/null) || return 0
+  hits=$(printf '%s\n' "$stats" | awk '/^Cache hits +[0-9]/ { print $3; exit }')
+  misses=$(printf '%s\n' "$stats" | awk '/^Cache misses +[0-9]/ { print $3; exit }')
+  say "Build cache (sccache, crates.io crates only): ${hits:-?} hits, ${misses:-?} misses since its server started"
+}
+
 # Timed steps. `step NAME` ends the step before it (printing how long it
 # took) and starts NAME; `steps_report` ends the last one and prints a table
 # of every step's duration and the total since lib.sh was sourced.

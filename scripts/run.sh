@@ -8,6 +8,7 @@ source "$(dirname "$0")/lib.sh"
 
 "$ROOT/scripts/setup.sh"
 cd "$ROOT"
+use_build_cache
 
 if [ -z "${DATABASE_URL:-}" ]; then
   port=${TIEPDAN_PG_PORT:-55432}

@@ -13,6 +13,7 @@ source "$(dirname "$0")/lib.sh"
 cd "$ROOT"
 export SQLX_OFFLINE=true
 export_leptos_env
+use_build_cache
 
 REQUESTS=${FLOOD_REQUESTS:-200}
 ROUNDS=${FLOOD_ROUNDS:-3}

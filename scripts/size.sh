@@ -17,6 +17,7 @@ CODE_KB=80
 pkg=target/site/pkg
 export SQLX_OFFLINE=true
 export_leptos_env
+use_build_cache
 if ! ls "$pkg"/*.wasm.br >/dev/null 2>&1; then
   say "No release build yet: building"
   cargo leptos build --release --precompress --cargo-locked

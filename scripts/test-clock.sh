@@ -42,6 +42,7 @@ FAKETIME_LIB=$(ls /usr/lib/*/faketime/libfaketime.so.1 2>/dev/null | head -n 1)
 cd "$ROOT"
 export SQLX_OFFLINE=true
 export_leptos_env
+use_build_cache
 
 ALL_INSTANTS="friday-2330 monday-0030 saturday-2330 dec31-2330 monday-0655"
 INSTANTS=${CLOCK_AT:-$ALL_INSTANTS}

@@ -14,6 +14,7 @@ step "Set-up (scripts/setup.sh test)"
 cd "$ROOT"
 export SQLX_OFFLINE=true
 export_leptos_env
+use_build_cache
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/tiepdan-test.XXXXXX")
 chmod 755 "$WORK" # the postgres user must reach the cluster inside
@@ -23,6 +24,8 @@ cleanup() {
   for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; done
   [ -n "$PG_DIR" ] && pg_stop "$PG_DIR"
   rm -rf "$WORK"
+  # The build cache's server would linger for ten idle minutes after CI ends.
+  [ "${RUSTC_WRAPPER:-}" = "$ROOT/scripts/rustc-wrapper" ] && { sccache --stop-server >/dev/null 2>&1 || true; }
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
@@ -88,6 +91,7 @@ passed=$((passed + BROWSER_PASSED)); failed=$((failed + BROWSER_FAILED))
 say "Browser: $BROWSER_PASSED passed, $BROWSER_FAILED failed"
 
 steps_report
+build_cache_report
 if [ ${#failed_steps[@]} -gt 0 ]; then
   say "Failed steps: ${failed_steps[*]}"
   [ "$failed" = 0 ] && failed=${#failed_steps[@]}
