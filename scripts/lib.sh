@@ -138,26 +138,31 @@ export_leptos_env() {
     LEPTOS_JS_MINIFY=true LEPTOS_HASH_FILES=true LEPTOS_HASH_FILE_NAME=hash.txt
 }
 
-# Builds through sccache when it is installed (Debian: sccache) and
-# RUSTC_WRAPPER is not already set: scripts/rustc-wrapper hands it the crates
-# from crates.io, whose compiled forms then outlive a clone, a `cargo clean`
-# and a change of profile, and compiles this workspace's crates itself.
-# TIEPDAN_BUILD_CACHE=off builds without it, as on a machine that lacks it.
+# Compiled dependencies live outside the clone (.cargo/config.toml's
+# build-dir, under ~/.cargo/build/tiepdan), so every clone on this machine
+# shares them and a fresh clone compiles only this workspace's crates.
+# TIEPDAN_BUILD_CACHE=off keeps everything in the clone's target/, as
+# cargo does by default. Each clone adds its own crates' artifacts there
+# (about 0.7 GB): those untouched for a week are removed here, and the
+# whole folder when it passes 40 GB (the next build refills it).
+SHARED_BUILD_DIR="${CARGO_HOME:-$HOME/.cargo}/build/tiepdan"
+SHARED_BUILD_MAX_KB=$((40 * 1024 * 1024))
 use_build_cache() {
-  [ -z "${RUSTC_WRAPPER:-}" ] || return 0
-  [ "${TIEPDAN_BUILD_CACHE:-on}" != off ] || return 0
-  command -v sccache >/dev/null 2>&1 || return 0
-  export RUSTC_WRAPPER="$ROOT/scripts/rustc-wrapper"
-}
-
-# One line on what the build cache gave, for the end of make test.
-build_cache_report() {
-  [ "${RUSTC_WRAPPER:-}" = "$ROOT/scripts/rustc-wrapper" ] || { say "Build cache: none (sccache not installed or TIEPDAN_BUILD_CACHE=off)"; return 0; }
-  local stats hits misses
-  stats=$(sccache --show-stats 2>/dev/null) || return 0
-  hits=$(printf '%s\n' "$stats" | awk '/^Cache hits +[0-9]/ { print $3; exit }')
-  misses=$(printf '%s\n' "$stats" | awk '/^Cache misses +[0-9]/ { print $3; exit }')
-  say "Build cache (sccache, crates.io crates only): ${hits:-?} hits, ${misses:-?} misses since its server started"
+  if [ "${TIEPDAN_BUILD_CACHE:-on}" = off ]; then
+    export CARGO_BUILD_BUILD_DIR="$ROOT/target"
+    return 0
+  fi
+  [ -d "$SHARED_BUILD_DIR" ] || return 0
+  find "$SHARED_BUILD_DIR" -mindepth 3 -maxdepth 4 -regextype posix-extended \
+    -regex '.*/(\.fingerprint|deps|build|incremental)/(lib)?(app|server|testkit|api|load|smtp_sink|signin_flood)-[0-9a-z]+(\..*)?' \
+    -mtime +7 -exec rm -rf {} + 2>/dev/null || true
+  local kb
+  kb=$(du -sk "$SHARED_BUILD_DIR" 2>/dev/null | cut -f1)
+  if [ "${kb:-0}" -gt "$SHARED_BUILD_MAX_KB" ]; then
+    say "The shared build folder passed 40 GB: emptying it ($SHARED_BUILD_DIR)"
+    rm -rf "$SHARED_BUILD_DIR"
+  fi
+  return 0
 }
 
 # Timed steps. `step NAME` ends the step before it (printing how long it

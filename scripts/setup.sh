@@ -32,15 +32,11 @@ if [ ${#missing[@]} -gt 0 ]; then
   apt_install "${missing[@]}"
 fi
 
-# Optional and quick to install: mold links faster (scripts/mold-or-cc) and
-# sccache keeps compiled crates.io crates across clones (scripts/rustc-wrapper).
-# Without them every build still works, only slower.
-optional=()
-command -v mold >/dev/null || optional+=(mold)
-command -v sccache >/dev/null || optional+=(sccache)
-if [ ${#optional[@]} -gt 0 ] && [ "${TIEPDAN_BUILD_CACHE:-on}" != off ]; then
-  say "Installing Debian packages that speed up builds: ${optional[*]}"
-  (apt_install "${optional[@]}") || say "could not install ${optional[*]}: building without them"
+# Optional and quick to install: mold links faster (scripts/mold-or-cc).
+# Without it every build still works, only slower.
+if ! command -v mold >/dev/null; then
+  say "Installing mold, the quicker linker (optional)"
+  (apt_install mold) || say "could not install mold: linking with the default linker"
 fi
 
 if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then

@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
-# The build's optional speed-ups change how things are built, never what:
+# The build's speed-ups change how things are built, never what:
 # - scripts/mold-or-cc links with mold when it is installed and exactly as
 #   rustc would otherwise (both produce a program that runs);
-# - scripts/rustc-wrapper hands sccache only crates from crates.io and
-#   compiles this workspace's crates itself;
-# - use_build_cache turns the wrapper on only when sccache is installed and
-#   TIEPDAN_BUILD_CACHE is not off.
+# - compiled dependencies go to one folder shared by the clones
+#   (.cargo/config.toml's build-dir, lib.sh's SHARED_BUILD_DIR), kept
+#   bounded by use_build_cache: this workspace's artifacts untouched for a
+#   week go, dependencies stay, and the whole folder goes past its size
+#   bound; TIEPDAN_BUILD_CACHE=off builds inside the clone as cargo does.
 # Exit 0 passed, 1 failed.
 set -uo pipefail
 here="$(cd "$(dirname "$0")/.." && pwd)"
@@ -36,38 +37,33 @@ mkdir "$tmp/bin"
 ln -s "$(command -v cc)" "$tmp/bin/cc"
 [ "$(link_with "$tmp/bin" without-mold)" = other ] || fail "without mold on PATH the link still used mold"
 
-# --- the rustc wrapper ---
-mkdir "$tmp/fake"
-cat >"$tmp/fake/sccache" <<FAKE
-#!/bin/sh
-echo "\$CARGO_MANIFEST_DIR" >>"$tmp/sccache.log"
-exec "\$@"
-FAKE
-chmod +x "$tmp/fake/sccache"
-: >"$tmp/sccache.log"
-cargo_home=${CARGO_HOME:-$HOME/.cargo}
-dep="$cargo_home/registry/src/index.crates.io-0000000000000000/itoa-1.0.0"
-out=$(PATH="$tmp/fake:$PATH" CARGO_MANIFEST_DIR="$dep" "$here/rustc-wrapper" echo compiled)
-[ "$out" = compiled ] || fail "a crates.io crate was not compiled through the wrapper: $out"
-grep -qxF "$dep" "$tmp/sccache.log" || fail "a crates.io crate did not go through sccache"
-for own in "$root/app" "$root/server" "$root/testkit"; do
-  out=$(PATH="$tmp/fake:$PATH" CARGO_MANIFEST_DIR="$own" "$here/rustc-wrapper" echo compiled)
-  [ "$out" = compiled ] || fail "$own was not compiled through the wrapper: $out"
-  ! grep -qxF "$own" "$tmp/sccache.log" || fail "$own went through sccache"
-done
-
-# --- use_build_cache ---
-wrapper_with() { # PATH, TIEPDAN_BUILD_CACHE
-  (
-    unset RUSTC_WRAPPER
-    # shellcheck source=../lib.sh
-    source "$here/lib.sh"
-    export PATH="$1" TIEPDAN_BUILD_CACHE="$2"
-    use_build_cache
-    echo "${RUSTC_WRAPPER:-none}"
-  )
-}
-[ "$(wrapper_with "$tmp/fake:$PATH" on)" = "$here/rustc-wrapper" ] || fail "sccache installed, yet no wrapper"
-[ "$(wrapper_with "$tmp/fake:$PATH" off)" = none ] || fail "TIEPDAN_BUILD_CACHE=off still set a wrapper"
-[ "$(wrapper_with "$tmp/bin" on)" = none ] || fail "no sccache on PATH, yet a wrapper was set"
+# --- the shared build folder ---
+expected='build-dir = "{cargo-cache-home}/build/tiepdan"'
+grep -qxF "$expected" "$root/.cargo/config.toml" || fail ".cargo/config.toml has no $expected"
+(
+  # shellcheck source=../lib.sh
+  source "$here/lib.sh"
+  [ "$SHARED_BUILD_DIR" = "${CARGO_HOME:-$HOME/.cargo}/build/tiepdan" ] \
+    || fail "lib.sh looks after $SHARED_BUILD_DIR, not the folder .cargo/config.toml names"
+  # Off: inside the clone, as cargo does by default.
+  (unset CARGO_BUILD_BUILD_DIR; TIEPDAN_BUILD_CACHE=off use_build_cache
+   [ "$CARGO_BUILD_BUILD_DIR" = "$ROOT/target" ] || fail "TIEPDAN_BUILD_CACHE=off builds in $CARGO_BUILD_BUILD_DIR") || exit 1
+  SHARED_BUILD_DIR="$tmp/shared"
+  old=(release/deps/libapp-0123456789abcdef.rlib release/deps/api-0123456789abcdef
+       release/.fingerprint/server-0123456789abcdef release/incremental/testkit-1abc2def3ghi4
+       wasm32-unknown-unknown/wasm-release/deps/libapp-0123456789abcdef.rlib
+       release/build/app-0123456789abcdef)
+  kept=(release/deps/libserde-0123456789abcdef.rlib release/.fingerprint/server_fn-0123456789abcdef
+        release/deps/libapp-fedcba9876543210.rlib)
+  for f in "${old[@]}" "${kept[@]}"; do mkdir -p "$(dirname "$SHARED_BUILD_DIR/$f")"; echo x >"$SHARED_BUILD_DIR/$f"; done
+  for f in "${old[@]}" release/deps/libserde-0123456789abcdef.rlib release/.fingerprint/server_fn-0123456789abcdef; do
+    touch -d '8 days ago' "$SHARED_BUILD_DIR/$f"
+  done
+  use_build_cache
+  for f in "${old[@]}"; do [ ! -e "$SHARED_BUILD_DIR/$f" ] || fail "a week-old $f was kept"; done
+  for f in "${kept[@]}"; do [ -e "$SHARED_BUILD_DIR/$f" ] || fail "$f was removed"; done
+  SHARED_BUILD_MAX_KB=1
+  use_build_cache 2>/dev/null
+  [ ! -e "$SHARED_BUILD_DIR" ] || fail "a folder past its size bound was kept"
+) || exit 1
 echo "build-tools: passed"
