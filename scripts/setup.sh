@@ -32,13 +32,6 @@ if [ ${#missing[@]} -gt 0 ]; then
   apt_install "${missing[@]}"
 fi
 
-# Optional and quick to install: mold links faster (scripts/mold-or-cc).
-# Without it every build still works, only slower.
-if ! command -v mold >/dev/null; then
-  say "Installing mold, the quicker linker (optional)"
-  (apt_install mold) || say "could not install mold: linking with the default linker"
-fi
-
 if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
   say "Adding the wasm32-unknown-unknown target"
   rustup target add wasm32-unknown-unknown
