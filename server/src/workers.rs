@@ -68,9 +68,11 @@ async fn outbox_loop(state: AppState, mut stop: watch::Receiver<bool>) {
     }
 }
 
-/// Waiting-list offers nobody claimed pass to the next entry: checked a few
-/// times per hold (between 1 second and a minute apart), so a place is never
-/// held much past its time.
+/// Room for the waiting lists, a few times per hold (between 1 second and a
+/// minute apart), so a place never waits long past its time: offers nobody
+/// claimed pass to the next entry, proposals nobody answered give their
+/// places back, and room that freed itself (kept places released, a
+/// capacity raised) is offered.
 async fn offers_loop(state: AppState, mut stop: watch::Receiver<bool>) {
     let period =
         (state.settings.waitlist_hold() / 4).clamp(Duration::from_secs(1), Duration::from_secs(60));
@@ -78,13 +80,34 @@ async fn offers_loop(state: AppState, mut stop: watch::Receiver<bool>) {
         if state.pool.is_closed() {
             return;
         }
-        match waitlist::expire_offers(&state.pool, state.settings.waitlist_hold(), 200).await {
-            Ok(n) if n > 0 => tracing::info!(count = n, "waiting-list offers lapsed"),
-            Ok(_) => {}
-            Err(_) if state.pool.is_closed() => return,
-            Err(e) => tracing::warn!(error = %e, "expiring waiting-list offers failed"),
+        if !offers_round(&state).await {
+            return;
         }
     }
+}
+
+/// One round of the offers loop; false when the pool has closed.
+async fn offers_round(state: &AppState) -> bool {
+    match waitlist::expire_offers(&state.pool, state.settings.waitlist_hold(), 200).await {
+        Ok(n) if n > 0 => tracing::info!(count = n, "waiting-list offers lapsed"),
+        Ok(_) => {}
+        Err(_) if state.pool.is_closed() => return false,
+        Err(e) => tracing::warn!(error = %e, "expiring waiting-list offers failed"),
+    }
+    // In batches; the next round takes the rest.
+    match repo::expire_due(&state.pool, 500).await {
+        Ok(n) if n > 0 => tracing::info!(count = n, "proposals expired"),
+        Ok(_) => {}
+        Err(_) if state.pool.is_closed() => return false,
+        Err(e) => tracing::warn!(error = %e, "expiring proposals failed"),
+    }
+    match waitlist::offer_all_room(&state.pool).await {
+        Ok(n) if n > 0 => tracing::info!(count = n, "places offered to waiting lists"),
+        Ok(_) => {}
+        Err(_) if state.pool.is_closed() => return false,
+        Err(e) => tracing::warn!(error = %e, "offering room to waiting lists failed"),
+    }
+    true
 }
 
 async fn maintenance_loop(state: AppState, mut stop: watch::Receiver<bool>) {
@@ -95,8 +118,8 @@ async fn maintenance_loop(state: AppState, mut stop: watch::Receiver<bool>) {
     }
 }
 
-/// One maintenance pass: slots generated ahead, unanswered proposals
-/// expired, room offered to waiting lists, tomorrow's reminders and
+/// One maintenance pass: slots generated ahead (room a raised capacity
+/// opens is the offers loop's), tomorrow's reminders and
 /// today's case digests queued, personal data past its period purged
 /// (bookings, notes, waiting lists, cases, mail, links, rate-limit windows,
 /// sessions, drafts), mail whose last attempt was interrupted declared dead.
@@ -109,19 +132,6 @@ pub async fn maintain(state: &AppState) {
             "slots generated"
         ),
         Err(e) => tracing::warn!(error = %e, "slot generation failed"),
-    }
-    // Proposals nobody answered give their held places back (in batches;
-    // the next pass takes the rest).
-    match repo::expire_due(&state.pool, 500).await {
-        Ok(n) if n > 0 => tracing::info!(count = n, "proposals expired"),
-        Ok(_) => {}
-        Err(e) => tracing::warn!(error = %e, "expiring proposals failed"),
-    }
-    // Room nobody offered (a capacity the rules raised) goes to whoever waits.
-    match waitlist::offer_all_room(&state.pool).await {
-        Ok(n) if n > 0 => tracing::info!(count = n, "places offered to waiting lists"),
-        Ok(_) => {}
-        Err(e) => tracing::warn!(error = %e, "offering room to waiting lists failed"),
     }
     match repo::queue_reminders(&state.pool).await {
         Ok(n) if n > 0 => tracing::info!(count = n, "reminders queued"),

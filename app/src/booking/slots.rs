@@ -21,7 +21,9 @@ pub struct SlotRow {
 
 /// Bookable slots of `office` starting on the Vietnam dates `from` ..
 /// `from + days`: offered, with a place left, past the minimum notice and
-/// within the horizon. Places kept back for the desk count as taken.
+/// within the horizon. `taken` is what is not open to an online claim
+/// (`slot_room` in the open-room migration): places kept back for the desk,
+/// and free places held for the day's waiting list.
 pub async fn bookable_slots(
     pool: &PgPool,
     office: Uuid,
@@ -31,12 +33,12 @@ pub async fn bookable_slots(
     sqlx::query_as!(
         SlotRow,
         r#"
-        SELECT s.id, s.starts_at, s.ends_at, s.capacity, (s.taken + slot_kept(s))::smallint AS "taken!"
+        SELECT s.id, s.starts_at, s.ends_at, s.capacity, (s.capacity - slot_room(s))::smallint AS "taken!"
         FROM slots s
         JOIN offices o ON o.id = s.office_id
         WHERE s.office_id = $1
           AND NOT s.withdrawn
-          AND s.taken + slot_kept(s) < s.capacity
+          AND slot_room(s) > 0
           AND s.starts_at >= now() + make_interval(mins => o.min_notice_minutes)
           AND s.starts_at < ((now() AT TIME ZONE 'Asia/Ho_Chi_Minh')::date + o.horizon_days + 1)::timestamp
                             AT TIME ZONE 'Asia/Ho_Chi_Minh'
@@ -69,7 +71,7 @@ pub async fn calendar(
         )
         SELECT days.day AS "day!",
                count(s.id) AS "slots!",
-               coalesce(sum(GREATEST(s.capacity - s.taken - slot_kept(s), 0)) FILTER (
+               coalesce(sum(slot_room(s)) FILTER (
                    WHERE s.starts_at >= now() + make_interval(mins => o.min_notice_minutes)), 0)::bigint AS "free!"
         FROM days
         CROSS JOIN o

@@ -21,6 +21,7 @@ mod helpers;
 mod kept_places;
 mod locale;
 mod mail;
+mod open_room;
 mod outage;
 mod outbox;
 mod own_data;

@@ -121,7 +121,7 @@ pub(super) async fn try_reschedule(
         FROM offices o
         WHERE s.id = $1 AND s.office_id = $2 AND o.id = s.office_id AND o.active
           AND NOT s.withdrawn
-          AND s.taken + 1 + slot_kept(s) <= s.capacity
+          AND slot_room(s) >= 1
           AND s.starts_at >= now() + make_interval(mins => o.min_notice_minutes)
           AND s.starts_at < ((now() AT TIME ZONE 'Asia/Ho_Chi_Minh')::date + o.horizon_days + 1)::timestamp
                             AT TIME ZONE 'Asia/Ho_Chi_Minh'

@@ -68,7 +68,7 @@ pub async fn create(pool: &PgPool, new: &NewBooking) -> Result<Created, BookErro
         FROM offices o
         WHERE s.id = $1 AND o.id = s.office_id AND o.active
           AND NOT s.withdrawn
-          AND s.taken + 1 + slot_kept(s) <= s.capacity
+          AND slot_room(s) >= 1
           AND s.starts_at >= now() + make_interval(mins => o.min_notice_minutes)
           AND s.starts_at < ((now() AT TIME ZONE 'Asia/Ho_Chi_Minh')::date + o.horizon_days + 1)::timestamp
                             AT TIME ZONE 'Asia/Ho_Chi_Minh'
@@ -237,10 +237,14 @@ pub(super) async fn reissue(pool: &PgPool, id: Uuid) -> Result<Created, BookErro
     })
 }
 
+/// Why a claim of `slot` found no room. Room that is free but refused
+/// because someone waits for the slot's day (see `slot_room` in the
+/// open-room migration) is offered to the first entries now, before the
+/// claim answers "full", rather than at the offers loop's next round.
 pub(super) async fn slot_problem(pool: &PgPool, slot: i64) -> Result<SlotProblem, sqlx::Error> {
-    let full = sqlx::query_scalar!(
+    let found = sqlx::query!(
         r#"
-        SELECT s.taken + slot_kept(s) >= s.capacity AS "full!"
+        SELECT slot_room(s) = 0 AS "full!", slot_free(s) > 0 AS "waited_for!"
         FROM slots s JOIN offices o ON o.id = s.office_id
         WHERE s.id = $1 AND NOT s.withdrawn AND o.active
           AND s.starts_at >= now() + make_interval(mins => o.min_notice_minutes)
@@ -249,8 +253,15 @@ pub(super) async fn slot_problem(pool: &PgPool, slot: i64) -> Result<SlotProblem
     )
     .fetch_optional(pool)
     .await?;
-    Ok(match full {
-        Some(true) => SlotProblem::Full,
+    Ok(match found {
+        Some(room) if room.full => {
+            if room.waited_for {
+                let mut tx = pool.begin().await?;
+                crate::booking::waitlist::repo::offer_room(&mut tx, slot).await?;
+                tx.commit().await?;
+            }
+            SlotProblem::Full
+        }
         _ => SlotProblem::NotBookable,
     })
 }

@@ -76,7 +76,7 @@ pub async fn propose(
         UPDATE slots s SET taken = s.taken + 1
         FROM offices o
         WHERE s.office_id = $1 AND s.starts_at = $2 AND s.id <> $3 AND o.id = s.office_id
-          AND o.active AND NOT s.withdrawn AND s.taken + 1 + slot_kept(s) <= s.capacity
+          AND o.active AND NOT s.withdrawn AND slot_room(s) >= 1
           AND s.starts_at >= now() + make_interval(mins => o.min_notice_minutes)
         RETURNING s.id, s.starts_at, s.ends_at,
                   LEAST(now() + make_interval(hours => $4),
@@ -90,9 +90,10 @@ pub async fn propose(
     .fetch_optional(&mut *tx)
     .await?;
     let Some(held) = held else {
-        let full = sqlx::query_scalar!(
+        let found = sqlx::query!(
             r#"
-            SELECT s.taken + slot_kept(s) >= s.capacity AS "full!" FROM slots s JOIN offices o ON o.id = s.office_id
+            SELECT s.id, slot_room(s) = 0 AS "full!", slot_free(s) > 0 AS "waited_for!"
+            FROM slots s JOIN offices o ON o.id = s.office_id
             WHERE s.office_id = $1 AND s.starts_at = $2 AND s.id <> $3 AND NOT s.withdrawn
               AND s.starts_at >= now() + make_interval(mins => o.min_notice_minutes)
             "#,
@@ -102,8 +103,16 @@ pub async fn propose(
         )
         .fetch_optional(&mut *tx)
         .await?;
-        return Err(match full {
-            Some(true) => ProposeError::Full,
+        return Err(match found {
+            Some(room) if room.full => {
+                // Free room someone waits for goes to them now (as a
+                // refused online claim does); nothing else was written.
+                if room.waited_for {
+                    crate::booking::waitlist::repo::offer_room(&mut tx, room.id).await?;
+                    tx.commit().await?;
+                }
+                ProposeError::Full
+            }
             _ => ProposeError::NoSuchSlot,
         });
     };

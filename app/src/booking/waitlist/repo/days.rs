@@ -19,7 +19,7 @@ pub async fn day_times(
     sqlx::query_as!(
         SlotRow,
         r#"
-        SELECT s.id, s.starts_at, s.ends_at, s.capacity, (s.taken + slot_kept(s))::smallint AS "taken!"
+        SELECT s.id, s.starts_at, s.ends_at, s.capacity, (s.capacity - slot_room(s))::smallint AS "taken!"
         FROM slots s JOIN offices o ON o.id = s.office_id
         WHERE s.office_id = $1 AND o.active AND NOT s.withdrawn
           AND s.starts_at >= now() + make_interval(mins => o.min_notice_minutes)

@@ -84,7 +84,7 @@ pub async fn join(
         SELECT count(*) FILTER (WHERE s.starts_at >= now() + make_interval(mins => o.min_notice_minutes)
                                   AND ($3::bigint IS NULL OR s.id = $3)) AS "offerable!",
                count(*) FILTER (WHERE s.starts_at >= now() + make_interval(mins => o.min_notice_minutes)
-                                  AND s.taken + slot_kept(s) < s.capacity) AS "room!"
+                                  AND slot_room(s) > 0) AS "room!"
         FROM slots s JOIN offices o ON o.id = s.office_id
         WHERE s.office_id = $1 AND o.active AND NOT s.withdrawn
           AND s.starts_at >= $2::date::timestamp AT TIME ZONE 'Asia/Ho_Chi_Minh'

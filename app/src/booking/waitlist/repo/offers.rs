@@ -16,8 +16,8 @@ use sqlx::{PgPool, Postgres, Transaction};
 use std::time::Duration;
 use uuid::Uuid;
 
-/// Offers the room `slot` has now (places no booking, proposal or offer
-/// holds, nor kept back for the desk) to the first entries waiting for its
+/// Offers the room `slot` has now (`slot_free`: places no booking,
+/// proposal or offer holds, nor kept back for the desk) to the first entries waiting for its
 /// day (any time, or this time), one place each, and queues their e-mails. A slot no longer
 /// bookable online (withdrawn, past its notice, its office closed) offers
 /// nothing. Returns how many places were offered.
@@ -25,10 +25,10 @@ pub async fn offer_room(tx: &mut Transaction<'_, Postgres>, slot: i64) -> Result
     let offered = sqlx::query_scalar!(
         r#"
         WITH s AS (
-            SELECT s.id, s.office_id, s.capacity - s.taken - slot_kept(s) AS room,
+            SELECT s.id, s.office_id, slot_free(s) AS room,
                    (s.starts_at AT TIME ZONE 'Asia/Ho_Chi_Minh')::date AS day
             FROM slots s JOIN offices o ON o.id = s.office_id
-            WHERE s.id = $1 AND o.active AND NOT s.withdrawn AND s.taken + slot_kept(s) < s.capacity
+            WHERE s.id = $1 AND o.active AND NOT s.withdrawn AND slot_free(s) > 0
               AND s.starts_at >= now() + make_interval(mins => o.min_notice_minutes)
             FOR UPDATE OF s
         ), first AS (
@@ -128,20 +128,33 @@ pub async fn expire_offers(pool: &PgPool, hold: Duration, batch: i64) -> Result<
     Ok(lapsed.len() as u64)
 }
 
-/// Offers the room of every slot whose day has someone waiting: the
-/// backstop for room that appeared without a change offering it (the rules
-/// raised a capacity, kept places were released, an entry joined while a
-/// place was being freed).
+/// Offers the free room of every slot someone waits for: room that
+/// appeared without a change offering it in its own transaction — kept
+/// places released by the clock, a capacity the rules raised, an entry that
+/// joined while a place was being freed. Run by the offers loop, so such
+/// room reaches the first entry within a minute on whichever instance runs
+/// it. Its cost is bounded by the days that have someone waiting (at most
+/// the offices' horizons), and each slot it finds is offered and so leaves
+/// the set: a round with nothing to offer is one query.
 /// Returns how many places were offered.
 pub async fn offer_all_room(pool: &PgPool) -> Result<u64, sqlx::Error> {
     let slots = sqlx::query_scalar!(
         r#"
-        SELECT DISTINCT s.id FROM waitlist_entries w
-        JOIN slots s ON s.office_id = w.office_id
-             AND s.starts_at >= w.day::timestamp AT TIME ZONE 'Asia/Ho_Chi_Minh'
-             AND s.starts_at < (w.day + 1)::timestamp AT TIME ZONE 'Asia/Ho_Chi_Minh'
-             AND (w.slot_id IS NULL OR w.slot_id = s.id)
-        WHERE w.state = 'waiting' AND NOT s.withdrawn AND s.taken + slot_kept(s) < s.capacity AND s.starts_at > now()
+        WITH days AS (
+            SELECT DISTINCT office_id, day FROM waitlist_entries WHERE state = 'waiting'
+        )
+        SELECT s.id FROM days
+        JOIN offices o ON o.id = days.office_id
+        JOIN slots s ON s.office_id = days.office_id
+             AND s.starts_at >= days.day::timestamp AT TIME ZONE 'Asia/Ho_Chi_Minh'
+             AND s.starts_at < (days.day + 1)::timestamp AT TIME ZONE 'Asia/Ho_Chi_Minh'
+        WHERE o.active AND NOT s.withdrawn
+          AND s.starts_at >= now() + make_interval(mins => o.min_notice_minutes)
+          AND slot_free(s) > 0
+          AND EXISTS (SELECT 1 FROM waitlist_entries w
+                      WHERE w.state = 'waiting' AND w.office_id = days.office_id AND w.day = days.day
+                        AND (w.slot_id IS NULL OR w.slot_id = s.id))
+        ORDER BY s.id
         "#
     )
     .fetch_all(pool)
