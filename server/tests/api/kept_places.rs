@@ -4,7 +4,7 @@
 //! claim stays one conditional UPDATE, so a burst never takes a kept place.
 
 use crate::helpers::booking::{book, cccd, field_codes, office, slot, taken, Form};
-use crate::helpers::staff::{audit_actions, sign_in, slot_date, staff};
+use crate::helpers::staff::{audit_actions, sign_in, slot_date, slot_start, staff};
 use crate::helpers::{burst, get_as, post_as, post_json, post_json_as, spawn_app_with, TestApp};
 use serde_json::Value;
 use sqlx::PgPool;
@@ -23,16 +23,6 @@ async fn keep(pool: &PgPool, office: Uuid, walk_in: i16, priority: i16, release_
     .execute(pool)
     .await
     .unwrap();
-}
-
-async fn starts_at(pool: &PgPool, slot: i64) -> String {
-    sqlx::query_scalar(
-        "SELECT to_char(starts_at AT TIME ZONE 'Asia/Ho_Chi_Minh', 'YYYY-MM-DD\"T\"HH24:MI:SS\"+07:00\"') FROM slots WHERE id = $1",
-    )
-    .bind(slot)
-    .fetch_one(pool)
-    .await
-    .unwrap()
 }
 
 /// The desk's form for someone booked or received at the desk.
@@ -82,7 +72,7 @@ async fn kept_places_are_not_bookable_online_until_released_and_are_for_the_desk
     // until a day before the slot (three days away).
     keep(&pool, a, 1, 1, 24).await;
     let s = slot(&pool, a, "3 days", 4).await;
-    let at = starts_at(&pool, s).await;
+    let at = slot_start(&pool, s).await;
 
     // Ten citizens at once: the two online places go, never a kept one.
     let create = app.url("/api/bookings/create");
@@ -222,7 +212,7 @@ async fn a_burst_of_desk_bookings_fills_kept_places_but_never_overbooks(pool: Pg
     let a = office(&pool, "a").await;
     keep(&pool, a, 0, 3, 24).await;
     let s = slot(&pool, a, "3 days", 3).await;
-    let at = starts_at(&pool, s).await;
+    let at = slot_start(&pool, s).await;
     staff(&pool, "letan@test.vn", "receptionist", &[a]).await;
     let desk = sign_in(&app, "letan@test.vn").await;
     // Online: nothing; eight desk bookings and four online ones at once:
@@ -277,7 +267,7 @@ async fn a_walk_in_fills_a_place_kept_for_walk_ins_today(pool: PgPool) {
     } else {
         slot(&pool, a, "-5 minutes", 2).await
     };
-    let at = starts_at(&pool, s).await;
+    let at = slot_start(&pool, s).await;
     staff(&pool, "letan@test.vn", "receptionist", &[a]).await;
     let desk = sign_in(&app, "letan@test.vn").await;
     if later_today {
@@ -452,7 +442,7 @@ async fn kept_places_must_be_released_before_the_minimum_notice(pool: PgPool) {
 
     // One slot's own numbers on the desk: never more than its places.
     let s = slot(&pool, a, "3 days", 3).await;
-    let at = starts_at(&pool, s).await;
+    let at = slot_start(&pool, s).await;
     let slot_kept = |walk_in: &'static str| {
         let (app, officer, at) = (&app, officer.clone(), at.clone());
         async move {

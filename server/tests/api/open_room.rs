@@ -7,8 +7,8 @@
 //! release and the expiry are put in the past by SQL, and the loop is the
 //! spawned app's own: nothing here calls a maintenance pass.
 
-use crate::helpers::booking::{book, cccd, office, slot, taken, Form};
-use crate::helpers::staff::{sign_in, slot_date, staff};
+use crate::helpers::booking::{book, cccd, office, slot, taken, waitlist_state, Form};
+use crate::helpers::staff::{sign_in, slot_date, slot_start, staff};
 use crate::helpers::{burst, post_as, post_json, spawn_app_with, TestApp};
 use serde_json::Value;
 use sqlx::PgPool;
@@ -83,20 +83,12 @@ async fn booked(app: &TestApp, slot: i64, n: u32) -> String {
     r.json::<Value>()["code"].as_str().unwrap().to_owned()
 }
 
-async fn state_of(pool: &PgPool, code: &str) -> String {
-    sqlx::query_scalar("SELECT state FROM waitlist_entries WHERE code = $1")
-        .bind(code)
-        .fetch_one(pool)
-        .await
-        .unwrap()
-}
-
 /// Waits (at most 20 seconds: several rounds of the 3-second loop) until
 /// the entry is offered a place.
 async fn until_offered(pool: &PgPool, code: &str) {
     let deadline = Instant::now() + Duration::from_secs(20);
     loop {
-        let state = state_of(pool, code).await;
+        let state = waitlist_state(pool, code).await;
         if state == "offered" {
             return;
         }
@@ -107,17 +99,6 @@ async fn until_offered(pool: &PgPool, code: &str) {
         );
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
-}
-
-/// A slot's start as the desk sends it (RFC 3339, Vietnam time).
-async fn starts_at(pool: &PgPool, slot: i64) -> String {
-    sqlx::query_scalar(
-        r#"SELECT to_char(starts_at AT TIME ZONE 'Asia/Ho_Chi_Minh', 'YYYY-MM-DD"T"HH24:MI:SS"+07:00"') FROM slots WHERE id = $1"#,
-    )
-    .bind(slot)
-    .fetch_one(pool)
-    .await
-    .unwrap()
 }
 
 // Failed before `slot_room`: the booking took the released place (200).
@@ -153,8 +134,8 @@ async fn released_room_is_not_bookable_while_someone_waits_and_a_refused_booking
     let refused = book(&app, &Form::valid(s, &cccd(4))).await;
     assert_eq!(refused.status(), 409, "{}", refused.text());
     assert_eq!(refused.json::<Value>()["reason"], "slot_full");
-    assert_eq!(state_of(&pool, &first).await, "offered");
-    assert_eq!(state_of(&pool, &second).await, "waiting");
+    assert_eq!(waitlist_state(&pool, &first).await, "offered");
+    assert_eq!(waitlist_state(&pool, &second).await, "waiting");
     assert_eq!(room(&pool, s).await, (0, 0, 0, 2, 1));
     app.mail_to(&email(2), "có chỗ trống").await;
 }
@@ -188,7 +169,7 @@ async fn a_burst_of_bookings_and_moves_on_room_someone_waits_for_takes_none_and_
 
     staff(&pool, "letan@test.vn", "receptionist", &[a]).await;
     let desk = sign_in(&app, "letan@test.vn").await;
-    let at = starts_at(&pool, s).await;
+    let at = slot_start(&pool, s).await;
     let proposed = post_as(
         &app,
         &desk,
@@ -228,9 +209,9 @@ async fn a_burst_of_bookings_and_moves_on_room_someone_waits_for_takes_none_and_
     let outcomes = burst(15, attempt).await;
     assert_eq!(outcomes.get(&409), Some(&15), "{outcomes:?}");
     let states = [
-        state_of(&pool, &waiting[0]).await,
-        state_of(&pool, &waiting[1]).await,
-        state_of(&pool, &waiting[2]).await,
+        waitlist_state(&pool, &waiting[0]).await,
+        waitlist_state(&pool, &waiting[1]).await,
+        waitlist_state(&pool, &waiting[2]).await,
     ];
     assert_eq!(states, ["offered", "offered", "waiting"]);
     assert_eq!(room(&pool, s).await, (0, 0, 0, 3, 2));
@@ -252,7 +233,7 @@ async fn room_released_by_the_clock_reaches_the_first_entry_at_the_offers_loop(p
 
     release(&pool, a).await;
     until_offered(&pool, &first).await;
-    assert_eq!(state_of(&pool, &second).await, "waiting");
+    assert_eq!(waitlist_state(&pool, &second).await, "waiting");
     assert_eq!(room(&pool, s).await, (0, 0, 0, 2, 1));
     app.mail_to(&email(2), "có chỗ trống").await;
 }
@@ -270,7 +251,7 @@ async fn a_proposal_nobody_answered_gives_its_place_to_the_first_entry_at_the_of
     let code = booked(&app, asked, 1).await;
     staff(&pool, "letan@test.vn", "receptionist", &[a]).await;
     let desk = sign_in(&app, "letan@test.vn").await;
-    let at = starts_at(&pool, proposed_slot).await;
+    let at = slot_start(&pool, proposed_slot).await;
     let proposed = post_as(
         &app,
         &desk,

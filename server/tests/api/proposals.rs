@@ -5,22 +5,11 @@
 //! in a burst.
 
 use crate::helpers::booking::{book, cccd, office, slot, taken, Form};
-use crate::helpers::staff::{sign_in, staff};
+use crate::helpers::staff::{sign_in, slot_start, staff};
 use crate::helpers::{burst, post_as, post_json_as, spawn_app, TestApp};
 use serde_json::Value;
 use sqlx::PgPool;
 use uuid::Uuid;
-
-/// A slot's start as the desk sends it (RFC 3339, Vietnam time).
-async fn starts_at(pool: &PgPool, slot: i64) -> String {
-    sqlx::query_scalar(
-        r#"SELECT to_char(starts_at AT TIME ZONE 'Asia/Ho_Chi_Minh', 'YYYY-MM-DD"T"HH24:MI:SS"+07:00"') FROM slots WHERE id = $1"#,
-    )
-    .bind(slot)
-    .fetch_one(pool)
-    .await
-    .unwrap()
-}
 
 /// A request in `slot`, by citizen `n`: its code.
 async fn request(app: &TestApp, slot: i64, n: u32) -> String {
@@ -75,7 +64,7 @@ async fn an_accepted_proposal_moves_and_confirms_the_booking(pool: PgPool) {
     let offered = slot(&pool, a, "4 days", 1).await;
     let code = request(&app, asked, 1).await;
     let desk = desk(&app, &pool, a).await;
-    let at = starts_at(&pool, offered).await;
+    let at = slot_start(&pool, offered).await;
 
     let r = propose(&app, &desk, &code, &at).await;
     assert_eq!(r.status(), 200, "{}", r.text());
@@ -101,7 +90,7 @@ async fn an_accepted_proposal_moves_and_confirms_the_booking(pool: PgPool) {
 
     // One open proposal per booking.
     let other = slot(&pool, a, "5 days", 3).await;
-    let again = propose(&app, &desk, &code, &starts_at(&pool, other).await).await;
+    let again = propose(&app, &desk, &code, &slot_start(&pool, other).await).await;
     assert_eq!(again.status(), 409, "{}", again.text());
     assert_eq!(again.json::<Value>()["reason"], "already_proposed");
     assert_eq!(taken(&pool, other).await, 0);
@@ -164,7 +153,7 @@ async fn a_declined_or_expired_proposal_gives_the_place_back(pool: PgPool) {
     let offered = slot(&pool, a, "4 days", 1).await;
     let code = request(&app, asked, 1).await;
     let desk = desk(&app, &pool, a).await;
-    let at = starts_at(&pool, offered).await;
+    let at = slot_start(&pool, offered).await;
 
     assert_eq!(propose(&app, &desk, &code, &at).await.status(), 200);
     let wrong = answer(&app, &code, "maybe").await;
@@ -217,7 +206,7 @@ async fn ending_or_moving_the_request_withdraws_its_proposal(pool: PgPool) {
     let offered = slot(&pool, a, "4 days", 5).await;
     let elsewhere = slot(&pool, a, "5 days", 5).await;
     let desk = desk(&app, &pool, a).await;
-    let at = starts_at(&pool, offered).await;
+    let at = slot_start(&pool, offered).await;
 
     // Rejected by the desk.
     let rejected = request(&app, asked, 1).await;
@@ -297,14 +286,14 @@ async fn a_proposal_needs_a_request_and_a_slot_with_room(pool: PgPool) {
     request(&app, full, 9).await;
     let code = request(&app, asked, 1).await;
 
-    let r = propose(&app, &desk, &code, &starts_at(&pool, full).await).await;
+    let r = propose(&app, &desk, &code, &slot_start(&pool, full).await).await;
     assert_eq!(r.status(), 409, "{}", r.text());
     assert_eq!(r.json::<Value>()["reason"], "slot_full");
-    let r = propose(&app, &desk, &code, &starts_at(&pool, theirs).await).await;
+    let r = propose(&app, &desk, &code, &slot_start(&pool, theirs).await).await;
     assert_eq!(r.status(), 422, "another office's slot: {}", r.text());
     let r = propose(&app, &desk, &code, "2026-13-45T99:00").await;
     assert_eq!(r.status(), 422);
-    let r = propose(&app, &desk, &code, &starts_at(&pool, asked).await).await;
+    let r = propose(&app, &desk, &code, &slot_start(&pool, asked).await).await;
     assert_eq!(r.status(), 422, "the time already asked for: {}", r.text());
     let long = "x".repeat(501);
     let r = post_as(
@@ -313,7 +302,7 @@ async fn a_proposal_needs_a_request_and_a_slot_with_room(pool: PgPool) {
         "/api/staff/bookings/propose",
         &[
             ("code", &code),
-            ("starts_at", &starts_at(&pool, theirs).await),
+            ("starts_at", &slot_start(&pool, theirs).await),
             ("message", &long),
         ],
     )
@@ -330,7 +319,7 @@ async fn a_proposal_needs_a_request_and_a_slot_with_room(pool: PgPool) {
     .await;
     assert_eq!(confirm.status(), 200);
     let other = slot(&pool, a, "6 days", 3).await;
-    let r = propose(&app, &desk, &code, &starts_at(&pool, other).await).await;
+    let r = propose(&app, &desk, &code, &slot_start(&pool, other).await).await;
     assert_eq!(r.status(), 409, "only a request: {}", r.text());
     assert_eq!(r.json::<Value>()["reason"], "invalid_transition");
 }
@@ -346,7 +335,7 @@ async fn proposals_in_a_burst_never_hold_more_than_a_slot_has(pool: PgPool) {
     for n in 0..12 {
         codes.push(request(&app, asked, 100 + n).await);
     }
-    let at = starts_at(&pool, offered).await;
+    let at = slot_start(&pool, offered).await;
     let url = app.url("/api/staff/bookings/propose");
     let (c, d, u, t) = (codes.clone(), desk.clone(), url.clone(), at.clone());
     let statuses = burst(12, move |i| {
@@ -363,7 +352,7 @@ async fn proposals_in_a_burst_never_hold_more_than_a_slot_has(pool: PgPool) {
     let mut times = Vec::new();
     for n in 0..12 {
         let s = slot(&pool, a, &format!("{} days", 7 + n), 2).await;
-        times.push(starts_at(&pool, s).await);
+        times.push(slot_start(&pool, s).await);
     }
     let statuses = burst(12, move |i| {
         let (code, desk, url, at) = (one.clone(), desk.clone(), url.clone(), times[i].clone());

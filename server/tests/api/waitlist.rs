@@ -4,7 +4,7 @@
 //! claimed, it becomes a booking. Bursts of entries, cancellations and
 //! claims never offer a place twice or overbook.
 
-use crate::helpers::booking::{book, cccd, field_codes, office, slot, taken, Form};
+use crate::helpers::booking::{book, cccd, field_codes, office, slot, taken, waitlist_state, Form};
 use crate::helpers::staff::{sign_in, slot_date, staff};
 use crate::helpers::{burst, get_as, post_as, post_json, spawn_app_with, TestApp, TestResponse};
 use serde_json::Value;
@@ -55,14 +55,6 @@ async fn cancel(app: &TestApp, code: &str, n: u32) -> TestResponse {
 async fn held(pool: &PgPool, slot: i64) -> i16 {
     sqlx::query_scalar("SELECT held FROM slots WHERE id = $1")
         .bind(slot)
-        .fetch_one(pool)
-        .await
-        .unwrap()
-}
-
-async fn state_of(pool: &PgPool, code: &str) -> String {
-    sqlx::query_scalar("SELECT state FROM waitlist_entries WHERE code = $1")
-        .bind(code)
         .fetch_one(pool)
         .await
         .unwrap()
@@ -205,7 +197,7 @@ async fn a_freed_place_is_held_for_the_first_entry_and_claimed_as_a_booking(pool
     );
 
     assert_eq!(cancel(&app, &code, 1).await.status(), 200);
-    assert_eq!(state_of(&pool, &first).await, "offered");
+    assert_eq!(waitlist_state(&pool, &first).await, "offered");
     assert_eq!((taken(&pool, s).await, held(&pool, s).await), (1, 1));
     // Nobody else can book the place while it is held.
     let friend = book(&app, &Form::valid(s, &cccd(9))).await;
@@ -224,7 +216,7 @@ async fn a_freed_place_is_held_for_the_first_entry_and_claimed_as_a_booking(pool
     let booking: Value = claimed.json();
     assert_eq!(booking["status"], "requested");
     assert_eq!((taken(&pool, s).await, held(&pool, s).await), (1, 0));
-    assert_eq!(state_of(&pool, &first).await, "claimed");
+    assert_eq!(waitlist_state(&pool, &first).await, "claimed");
     // A second tap finds the same booking.
     let again = claim(&app, &token).await;
     assert_eq!(again.json::<Value>()["code"], booking["code"]);
@@ -274,14 +266,14 @@ async fn an_unclaimed_offer_passes_to_the_next_entry_after_the_hold(pool: PgPool
     let token = offer_token(&app, 2).await;
 
     let deadline = std::time::Instant::now() + Duration::from_secs(10);
-    while state_of(&pool, &second).await != "offered" {
+    while waitlist_state(&pool, &second).await != "offered" {
         assert!(
             std::time::Instant::now() < deadline,
             "the offer never passed on"
         );
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
-    assert_eq!(state_of(&pool, &first).await, "lapsed");
+    assert_eq!(waitlist_state(&pool, &first).await, "lapsed");
     assert_eq!((taken(&pool, s).await, held(&pool, s).await), (1, 1));
     let late = claim(&app, &token).await;
     assert_eq!(late.status(), 409, "{}", late.text());

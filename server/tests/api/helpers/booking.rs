@@ -142,3 +142,12 @@ pub(crate) fn field_codes(response: &TestResponse) -> Vec<(String, String)> {
         })
         .unwrap_or_default()
 }
+
+/// The state of the waiting-list entry `code`.
+pub(crate) async fn waitlist_state(pool: &PgPool, code: &str) -> String {
+    sqlx::query_scalar("SELECT state FROM waitlist_entries WHERE code = $1")
+        .bind(code)
+        .fetch_one(pool)
+        .await
+        .unwrap()
+}

@@ -87,6 +87,17 @@ pub(crate) async fn time_left_today(pool: &PgPool, margin: f64) {
     }
 }
 
+/// A slot's start as the desk's forms send it (RFC 3339, Vietnam time).
+pub(crate) async fn slot_start(pool: &PgPool, slot: i64) -> String {
+    sqlx::query_scalar(
+        r#"SELECT to_char(starts_at AT TIME ZONE 'Asia/Ho_Chi_Minh', 'YYYY-MM-DD"T"HH24:MI:SS"+07:00"') FROM slots WHERE id = $1"#,
+    )
+    .bind(slot)
+    .fetch_one(pool)
+    .await
+    .unwrap()
+}
+
 pub(crate) async fn slot_date(pool: &PgPool, slot: i64) -> String {
     sqlx::query_scalar(
         "SELECT (starts_at AT TIME ZONE 'Asia/Ho_Chi_Minh')::date::text FROM slots WHERE id = $1",
